@@ -1,0 +1,27 @@
+/**
+ * The nonce loop: find a nonce whose block hash starts with `difficulty` zero
+ * hex characters. A simple, correct loop over `SHA256(prefix + nonce)`; it
+ * runs in bounded slices so a caller can stop it between them when a new
+ * block or transaction arrives.
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+
+export type NonceSearch = { readonly found: true; readonly nonce: number; readonly hash: string } | { readonly found: false; readonly next: number };
+
+/** True when the first `d` hex characters of the digest are zero, read from the bytes (no hex string per try). */
+export function meetsDifficulty(digest: Uint8Array, d: number): boolean {
+  const whole = d >> 1;
+  for (let i = 0; i < whole; i++) if (digest[i] !== 0) return false;
+  return (d & 1) === 0 || (digest[whole]! & 0xf0) === 0;
+}
+
+/** Tries nonces start, start+1, ... for at most `count` tries. */
+export function searchNonce(prefix: string, difficulty: number, start: number, count: number): NonceSearch {
+  const end = Math.min(start + count, Number.MAX_SAFE_INTEGER);
+  for (let nonce = start; nonce < end; nonce++) {
+    const digest = sha256(utf8ToBytes(prefix + nonce));
+    if (meetsDifficulty(digest, difficulty)) return { found: true, nonce, hash: bytesToHex(digest) };
+  }
+  return { found: false, next: end };
+}
