@@ -38,6 +38,8 @@ export interface ChainChange {
   readonly connected: readonly BlockEntry[];
   /** Blocks that left the main chain, highest first. */
   readonly disconnected: readonly BlockEntry[];
+  /** Blocks this change made known (on the main chain or beside it), parents first: what a store appends. */
+  readonly added: readonly BlockEntry[];
 }
 
 export interface ChainOptions extends TxCheckOptions {
@@ -121,7 +123,7 @@ export class Chain {
     if (invalidParent !== null) return invalidParent;
     if (!this.entries.has(block.prevHash)) {
       this.holdOrphan({ block: checked.checked, announced });
-      return { ok: true, status: "orphan", connected: [], disconnected: [] };
+      return { ok: true, status: "orphan", connected: [], disconnected: [], added: [] };
     }
     const result = this.addChecked([checked.checked], [announced], now);
     if (!result.ok) return result;
@@ -136,7 +138,7 @@ export class Chain {
   addBranch(values: readonly unknown[], announced: readonly (number | null)[], now: number): Result<ChainChange> {
     let start = 0;
     while (start < values.length && this.isKnownBlock(values[start])) start++;
-    if (start === values.length) return { ok: true, status: "side", connected: [], disconnected: [] };
+    if (start === values.length) return { ok: true, status: "side", connected: [], disconnected: [], added: [] };
     const checked: CheckedBlock[] = [];
     for (let i = start; i < values.length; i++) {
       const r = checkBlock(values[i], this.options);
@@ -173,6 +175,7 @@ export class Chain {
     let status = change.status;
     const connected = [...change.connected];
     const disconnected = [...change.disconnected];
+    const added = [...change.added];
     for (let progress = true; progress; ) {
       progress = false;
       for (const [hash, orphan] of this.orphans) {
@@ -188,9 +191,10 @@ export class Chain {
           else disconnected.push(d);
         }
         connected.push(...r.connected);
+        added.push(...r.added);
       }
     }
-    return { ok: true, status, connected, disconnected };
+    return { ok: true, status, connected, disconnected, added };
   }
 
   /** Blocks built on a block found invalid are invalid too, and remembered as such. */
@@ -228,7 +232,7 @@ export class Chain {
     const last = fresh[fresh.length - 1]!;
     if (last.work <= this.tip().work) {
       for (const e of fresh) this.entries.set(e.block.hash, e);
-      return { ok: true, status: "side", connected: [], disconnected: [] };
+      return { ok: true, status: "side", connected: [], disconnected: [], added: fresh };
     }
     return this.reorganise(parent, fresh);
   }
@@ -256,7 +260,7 @@ export class Chain {
       this.pushTip(entry, applied);
     }
     for (const e of fresh) this.entries.set(e.block.hash, e);
-    return { ok: true, status: disconnected.length > 0 ? "reorg" : "extended", connected: branch, disconnected };
+    return { ok: true, status: disconnected.length > 0 ? "reorg" : "extended", connected: branch, disconnected, added: fresh };
   }
 
   private popTip(): BlockEntry {

@@ -1,0 +1,57 @@
+/**
+ * The native node's configuration, from the environment as the tutorial's
+ * nodes take it (PORT, PEERS, MY_ADDRESS, PRIVATE_KEY), plus Tabnode's own.
+ */
+export const HELP = `Tabnode native node: a full node of the JeChain network.
+
+Usage: npm run node            (or: npx tsx src/cli/main.ts)
+
+Environment:
+  PORT          port for peers (WebSocket) and the HTTP API; 0 picks a free one   [3000]
+  HOST          interface to listen on                                              [127.0.0.1]
+  PEERS         comma-separated ws:// addresses to dial at start                    []
+  MY_ADDRESS    the address this node tells peers to dial                           [ws://localhost:PORT]
+  PRIVATE_KEY   hex private key of this node's wallet; without it one is generated
+                once and kept in the data directory
+  DATA_DIR      where the chain and the key are stored (SQLite)                     [./data/PORT]
+  MINE          1 to mine continuously to this node's key                           [0]
+  ALLOW_PRIVATE 1 to dial peers in private and link-local address ranges            [0]
+
+HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
+/api/balance/:address, /api/mempool, /api/mining; POST /api/transactions, /api/mining.
+`;
+
+export interface CliConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly peers: string[];
+  readonly myAddress: string | null;
+  readonly privateKey: string | null;
+  readonly dataDir: string | null;
+  readonly mine: boolean;
+  readonly allowPrivate: boolean;
+}
+
+export type ConfigResult = { ok: true; config: CliConfig } | { ok: false; error: string };
+
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const portText = env.PORT ?? "3000";
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) return { ok: false, error: `PORT must be a whole number from 0 to 65535, got ${JSON.stringify(portText)}` };
+  const privateKey = env.PRIVATE_KEY?.trim() || null;
+  if (privateKey !== null && !/^[0-9a-fA-F]{64}$/.test(privateKey)) return { ok: false, error: "PRIVATE_KEY must be 64 hex characters" };
+  const peers = (env.PEERS ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0);
+  return {
+    ok: true,
+    config: {
+      port,
+      host: env.HOST ?? "127.0.0.1",
+      peers,
+      myAddress: env.MY_ADDRESS?.trim() || null,
+      privateKey: privateKey?.toLowerCase() ?? null,
+      dataDir: env.DATA_DIR?.trim() || null,
+      mine: env.MINE === "1",
+      allowPrivate: env.ALLOW_PRIVATE === "1",
+    },
+  };
+}

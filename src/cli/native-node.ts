@@ -1,0 +1,78 @@
+/**
+ * A native node: SQLite store, WebSocket transport and HTTP API on one port,
+ * and a miner. `startNativeNode` returns once it listens; `close()` stops it
+ * cleanly (the store is crash-safe without it).
+ */
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { generateWallet, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
+import { MinerRunner } from "../node/miner-runner.ts";
+import { DEFAULT_NODE_CONFIG, PeerNode } from "../node/node.ts";
+import { SqliteStore } from "../platform/sqlite-store.ts";
+import { nodePlatform, nodeRandom } from "../platform/node-env.ts";
+import { WsTransport } from "../platform/ws-transport.ts";
+import type { CliConfig } from "./config.ts";
+import { createApi } from "./http-api.ts";
+
+export interface NativeNode {
+  readonly port: number;
+  readonly address: string;
+  readonly wallet: Wallet;
+  readonly node: PeerNode;
+  readonly miner: MinerRunner;
+  close(): Promise<void>;
+}
+
+const KEY = "wallet.privateKey";
+
+async function loadWallet(store: SqliteStore, privateKey: string | null): Promise<Wallet> {
+  if (privateKey !== null) return walletFromPrivateKey(privateKey);
+  const kept = await store.getValue(KEY);
+  if (kept !== undefined) return walletFromPrivateKey(kept);
+  const wallet = generateWallet(nodeRandom);
+  await store.putValue(KEY, wallet.privateKey);
+  return wallet;
+}
+
+export async function startNativeNode(config: CliConfig, log: (line: string) => void): Promise<NativeNode> {
+  const server = createServer();
+  await new Promise<void>((done, failed) => {
+    server.once("error", failed);
+    server.listen(config.port, config.host, () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const address = config.myAddress ?? `ws://localhost:${port}`;
+  const dataDir = resolve(config.dataDir ?? `data/${port}`);
+  mkdirSync(dataDir, { recursive: true });
+  const store = new SqliteStore(dataDir);
+  const wallet = await loadWallet(store, config.privateKey);
+  const platform = nodePlatform(log);
+  const opening = Date.now();
+  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: { allowLoopback: true, allowPrivate: config.allowPrivate } }, platform);
+  log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
+  const transport = new WsTransport(server, node, { log });
+  node.useTransport(transport);
+  const miner = new MinerRunner(node, wallet.address, platform);
+  server.on("request", createApi(node, miner, { address, wallet: wallet.address }));
+  for (const peer of config.peers) {
+    const r = node.connect(peer);
+    if (!r.ok) log(`not dialing ${peer}: ${r.reason}: ${r.detail}`);
+  }
+  if (config.mine) miner.start();
+  return {
+    port,
+    address,
+    wallet,
+    node,
+    miner,
+    async close() {
+      miner.dispose();
+      await transport.close();
+      await new Promise<void>((done) => server.close(() => done()));
+      await node.flushed();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The native node's transport: a WebSocket server on the node's HTTP server
+ * (inbound links) and WebSocket clients (outbound links), with the frame cap,
+ * a heartbeat that drops dead links, and a cap on each socket's send buffer.
+ */
+import type { Server as HttpServer } from "node:http";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { MAX_FRAME_BYTES } from "../protocol/messages.ts";
+import type { Link, LinkHandler, Transport } from "../node/transport.ts";
+
+export interface WsTransportOptions {
+  readonly maxFrameBytes?: number;
+  readonly heartbeatMs?: number;
+  /** A peer that lets this much pile up unsent is too slow to keep. */
+  readonly maxBufferedBytes?: number;
+  readonly log?: (line: string) => void;
+}
+
+let nextId = 1;
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data as ArrayBuffer).toString("utf8");
+}
+
+export class WsTransport implements Transport {
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<WebSocket>();
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxFrameBytes: number;
+  private readonly maxBufferedBytes: number;
+  private readonly log: (line: string) => void;
+
+  constructor(server: HttpServer, private readonly handler: LinkHandler, options: WsTransportOptions = {}) {
+    this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 64 * MAX_FRAME_BYTES;
+    this.log = options.log ?? (() => {});
+    this.wss = new WebSocketServer({ server, maxPayload: this.maxFrameBytes });
+    this.wss.on("connection", (socket, req) => {
+      const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
+      const link = this.wire(socket, "in", remote);
+      handler.opened(link);
+    });
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+  }
+
+  dial(address: string): Link {
+    const socket = new WebSocket(address, { maxPayload: this.maxFrameBytes, handshakeTimeout: 10_000 });
+    const link = this.wire(socket, "out", address);
+    socket.on("open", () => this.handler.opened(link));
+    return link;
+  }
+
+  private wire(socket: WebSocket, direction: "in" | "out", remote: string): Link {
+    const id = nextId++;
+    let closed = false;
+    this.sockets.add(socket);
+    this.alive.add(socket);
+    const link: Link = {
+      id,
+      direction,
+      remote,
+      send: (text) => {
+        if (socket.readyState !== WebSocket.OPEN) return;
+        if (socket.bufferedAmount > this.maxBufferedBytes) return socket.close(1013, "send buffer full");
+        socket.send(text);
+      },
+      close: (code, reason) => socket.close(code, reason),
+    };
+    socket.on("pong", () => this.alive.add(socket));
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) return this.handler.message(link, "\u0000binary frame");
+      this.handler.message(link, toText(data));
+    });
+    socket.on("error", (err) => this.log(`link ${direction}#${id} ${remote}: ${err.message}`));
+    socket.on("close", (code, reason) => {
+      this.sockets.delete(socket);
+      if (closed) return;
+      closed = true;
+      this.handler.closed(link, `${code}${reason.length > 0 ? " " + reason.toString() : ""}`);
+    });
+    return link;
+  }
+
+  private beat(): void {
+    for (const socket of this.sockets) {
+      if (!this.alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      this.alive.delete(socket);
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const socket of this.sockets) socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
