@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { generateWallet, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
+import { SlicedPool } from "../miner/pool.ts";
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode } from "../node/node.ts";
 import { SqliteStore } from "../platform/sqlite-store.ts";
@@ -54,7 +55,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
   const transport = new WsTransport(server, node, { log });
   node.useTransport(transport);
-  const miner = new MinerRunner(node, wallet.address, platform);
+  const miner = new MinerRunner(node, wallet.address, platform, (listener) => new SlicedPool(listener, platform.defer));
   server.on("request", createApi(node, miner, { address, wallet: wallet.address }));
   for (const peer of config.peers) {
     const r = node.connect(peer);

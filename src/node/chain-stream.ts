@@ -13,6 +13,7 @@ export type StreamTaker = (peer: Peer, blocks: unknown[], announced: (number | n
 
 interface Stream {
   readonly peer: Peer;
+  received: number;
   blocks: unknown[];
   announced: (number | null)[];
   refused: boolean;
@@ -27,13 +28,15 @@ export class ChainStreams {
     private readonly chunk: number,
     private readonly schedule: (fn: () => void, ms: number) => () => void,
     private readonly take: StreamTaker,
+    /** Blocks received so far in the stream that moved last, and whether it ended. */
+    private readonly progress: (received: number, done: boolean) => void = () => {},
   ) {}
 
   push(peer: Peer, block: unknown, announced: number | null, finished: boolean): void {
     const id = peer.link.id;
     let s = this.streams.get(id);
     if (s === undefined) {
-      s = { peer, blocks: [], announced: [], refused: false, cancelQuiet: () => {} };
+      s = { peer, received: 0, blocks: [], announced: [], refused: false, cancelQuiet: () => {} };
       this.streams.set(id, s);
     }
     s.cancelQuiet();
@@ -41,6 +44,7 @@ export class ChainStreams {
       s.blocks.push(block);
       s.announced.push(announced);
     }
+    if (++s.received % 50 === 1) this.progress(s.received, false);
     if (finished) return this.end(id);
     if (s.blocks.length >= this.chunk) this.flush(s, false);
     s.cancelQuiet = this.schedule(() => this.end(id), this.quietMs);
@@ -56,6 +60,7 @@ export class ChainStreams {
     if (s === undefined) return;
     this.drop(id);
     this.flush(s, true);
+    this.progress(s.received, true);
   }
 
   private flush(s: Stream, done: boolean): void {

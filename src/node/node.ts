@@ -62,7 +62,9 @@ export type DialResult = { readonly ok: true } | { readonly ok: false; readonly 
 export type NodeEvent =
   | { readonly type: "chain"; readonly change: ChainChange }
   | { readonly type: "mempool"; readonly size: number }
-  | { readonly type: "peers"; readonly peers: readonly PeerView[] };
+  | { readonly type: "peers"; readonly peers: readonly PeerView[] }
+  | { readonly type: "sync"; readonly received: number; readonly done: boolean }
+  | { readonly type: "store-error"; readonly detail: string };
 
 /** Refusals that an honest peer can cause (a race, a duplicate): logged, never held against it. */
 const BENIGN: ReadonlySet<string> = new Set([
@@ -85,6 +87,8 @@ export class PeerNode implements LinkHandler {
   private readonly owed = new Map<string, (() => void)[]>();
   private infoAsked = 0;
   private transport: Transport | null = null;
+  /** What peers are told to dial: MY_ADDRESS, or the address a relay gave this tab. */
+  private address: string;
   private persisted: Promise<unknown> = Promise.resolve();
   private readonly verified = new VerifiedCache();
 
@@ -96,8 +100,13 @@ export class PeerNode implements LinkHandler {
     const cache = this.verified;
     this.chain = new Chain({ verify: env.verify, cache });
     this.mempool = new Mempool({ verify: env.verify, cache });
-    this.streams = new ChainStreams(config.streamQuietMs, config.streamChunk, env.schedule, (peer, blocks, announced, done) =>
-      this.takeStream(peer, blocks, announced, done),
+    this.address = config.address;
+    this.streams = new ChainStreams(
+      config.streamQuietMs,
+      config.streamChunk,
+      env.schedule,
+      (peer, blocks, announced, done) => this.takeStream(peer, blocks, announced, done),
+      (received, done) => this.emit({ type: "sync", received, done }),
     );
   }
 
@@ -116,6 +125,11 @@ export class PeerNode implements LinkHandler {
 
   useTransport(transport: Transport): void {
     this.transport = transport;
+  }
+
+  /** A tab learns its address from the relay, after the node is open. */
+  setAddress(address: string): void {
+    this.address = address;
   }
 
   on(listener: (e: NodeEvent) => void): () => void {
@@ -141,7 +155,7 @@ export class PeerNode implements LinkHandler {
   /** Dials an address if the rules allow: ws/wss, allowed range, not us, not known, not banned, under the cap. */
   connect(address: string): DialResult {
     const now = this.env.now();
-    if (address === this.config.address) return { ok: false, reason: "dial-self", detail: "that is this node's own address" };
+    if (address === this.address) return { ok: false, reason: "dial-self", detail: "that is this node's own address" };
     if (this.peers.outboundTo(address) !== undefined) return { ok: true };
     if (this.peers.isBanned(address, now)) return { ok: false, reason: "dial-banned", detail: `${address} is banned for misbehaving` };
     if (this.peers.outboundCount >= this.config.maxOutbound) {
@@ -166,7 +180,7 @@ export class PeerNode implements LinkHandler {
     peer.open = true;
     const address = peer.address!;
     // As the seed does: introduce ourselves, then tell our other peers about the newcomer.
-    link.send(encodeFrame(MessageType.Handshake, [this.config.address, ...this.peers.knownAddresses().filter((a) => a !== address)]));
+    link.send(encodeFrame(MessageType.Handshake, [this.address, ...this.peers.knownAddresses().filter((a) => a !== address)]));
     for (const other of this.peers.sendable()) if (other !== peer) other.link.send(encodeFrame(MessageType.Handshake, [address]));
     for (const answer of this.owed.get(address) ?? []) answer();
     this.owed.delete(address);
@@ -199,7 +213,7 @@ export class PeerNode implements LinkHandler {
     const peer = this.peers.outboundTo(address);
     if (peer?.open !== true) return;
     if (type === MessageType.RequestInfo) this.infoAsked++;
-    peer.link.send(encodeFrame(type, this.config.address));
+    peer.link.send(encodeFrame(type, this.address));
   }
 
   // ---- frames in -------------------------------------------------------------
@@ -245,7 +259,7 @@ export class PeerNode implements LinkHandler {
       this.emitPeers();
     }
     for (const address of addresses) {
-      if (address === this.config.address || this.peers.outboundTo(address) !== undefined) continue;
+      if (address === this.address || this.peers.outboundTo(address) !== undefined) continue;
       const r = this.connect(address);
       if (!r.ok) this.env.log(`not dialing ${address.slice(0, 80)}: ${r.detail}`);
     }
@@ -360,7 +374,10 @@ export class PeerNode implements LinkHandler {
           after();
           for (const c of returned) this.broadcast(encodeFrame(MessageType.CreateTransaction, c.tx), null);
         },
-        (err: unknown) => this.env.log(`store failed: ${String(err)}`),
+        (err: unknown) => {
+          this.env.log(`store failed: ${String(err)}`);
+          this.emit({ type: "store-error", detail: String(err) });
+        },
       );
   }
 

@@ -5,7 +5,7 @@ import type { MinerEnv } from "../node/miner-runner.ts";
 
 export const nodeRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
-export function nodePlatform(log: (line: string) => void): NodeEnv & MinerEnv {
+export function nodePlatform(log: (line: string) => void): NodeEnv & MinerEnv & { defer: (fn: () => void) => void } {
   return {
     now: () => Date.now(),
     random: nodeRandom,

@@ -1,0 +1,40 @@
+/**
+ * The relay's HTTP side: its counters at GET /api/relay, and the built page
+ * (a single-page app: unknown paths that want HTML get index.html). Until the
+ * page is built, a placeholder says how to build it; it is looked up per
+ * request, so building while the relay runs is enough.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import express, { type Express } from "express";
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Tabnode relay</title></head>
+<body>
+<h1>Tabnode relay</h1>
+<p>The relay is running, but the page is not built yet.</p>
+<p>Build it with <code>npm run build</code>, then reload this page.</p>
+<p>The relay's counters are at <a href="/api/relay">/api/relay</a>.</p>
+</body>
+</html>
+`;
+
+export function createHttpApp(staticDir: string, stats: () => object): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/api/relay", (_req, res) => {
+    res.set("Cache-Control", "no-store").json(stats());
+  });
+  app.use("/api", (_req, res) => {
+    res.status(404).json({ error: "not-found" });
+  });
+  app.use(express.static(staticDir, { index: "index.html" }));
+  app.use((req, res, next) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || !req.accepts("html")) return next();
+    const index = join(staticDir, "index.html");
+    if (existsSync(index)) res.sendFile(index);
+    else res.status(200).type("html").send(PLACEHOLDER);
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+/**
+ * Where a tab's frame goes: the link the tab already holds to that address,
+ * or a new one: to another tab of this relay (in process), or dialed, if the
+ * dial rule and the tab's link cap allow.
+ */
+import type { RelayContext } from "./context.ts";
+import { checkDialAddress } from "./dial-rule.ts";
+import type { OutboundLink } from "./links.ts";
+import { NativeLink } from "./native-link.ts";
+import { RelayReason } from "./reasons.ts";
+import type { Tab } from "./tab.ts";
+import type { TabRegistry } from "./tab-registry.ts";
+import { linkTabs } from "./tab-link.ts";
+
+type Opened = { readonly ok: true; readonly link: OutboundLink } | { readonly ok: false; readonly reason: RelayReason; readonly detail: string };
+
+function openLink(ctx: RelayContext, tabs: TabRegistry, tab: Tab, to: string): Opened {
+  const { maxLinksPerTab, maxInboundPerTab } = ctx.options.limits;
+  if (tab.outbound.size >= maxLinksPerTab) return { ok: false, reason: RelayReason.LinksFull, detail: `${maxLinksPerTab} links open already` };
+  const local = tabs.localTarget(to);
+  if (local === "unknown") return { ok: false, reason: RelayReason.PeerUnknown, detail: "no tab holds that address on this relay" };
+  if (local !== null) {
+    if (local.inbound.size >= maxInboundPerTab) return { ok: false, reason: RelayReason.InboundFull, detail: `that tab has ${maxInboundPerTab} inbound links` };
+    return { ok: true, link: linkTabs(tab, to, local) };
+  }
+  const check = checkDialAddress(to, ctx.options.dial);
+  if (!check.ok) return check;
+  return { ok: true, link: new NativeLink(ctx, tab, to, check.url) };
+}
+
+export function sendFrom(ctx: RelayContext, tabs: TabRegistry, tab: Tab, to: string, frame: Buffer): void {
+  let link = tab.outbound.get(to);
+  if (link === undefined) {
+    const opened = openLink(ctx, tabs, tab, to);
+    if (!opened.ok) {
+      ctx.counters.refused(opened.reason);
+      ctx.counters.dropped(opened.reason);
+      tab.event({ t: "link-fail", to, reason: opened.reason, detail: opened.detail });
+      return;
+    }
+    link = opened.link;
+    tab.outbound.set(to, link);
+  }
+  link.send(frame);
+}

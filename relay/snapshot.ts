@@ -1,0 +1,50 @@
+/**
+ * The body of GET /api/relay: counts taken from the live tab records (so they
+ * cannot drift from the truth) plus the running counters.
+ */
+import type { RelayContext } from "./context.ts";
+import type { ReasonCounts } from "./stats.ts";
+import type { Tab } from "./tab.ts";
+
+export interface RelayStats {
+  readonly uptimeSeconds: number;
+  /** connected: with a socket; away: disconnected, address held for the grace period. */
+  readonly tabs: { readonly connected: number; readonly away: number };
+  /** inbound: sockets dialed to tab addresses; outbound: sockets the relay dialed for tabs; tabToTab: in-process links. */
+  readonly links: { readonly inbound: number; readonly outbound: number; readonly tabToTab: number };
+  readonly peers: { readonly home: string | null; readonly native: readonly string[] };
+  readonly framesForwarded: number;
+  readonly bytesForwarded: number;
+  readonly framesDropped: ReasonCounts;
+  readonly connectionsClosed: ReasonCounts;
+  readonly linksRefused: ReasonCounts;
+}
+
+export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, uptimeSeconds: number): RelayStats {
+  let connected = 0;
+  let away = 0;
+  let inbound = 0;
+  let outbound = 0;
+  let tabToTab = 0;
+  for (const tab of tabs) {
+    if (tab.socket === null) away++;
+    else connected++;
+    for (const link of tab.inbound.values()) if (link.kind === "native") inbound++;
+    for (const link of tab.outbound.values()) {
+      if (link.kind === "native") outbound++;
+      else tabToTab++;
+    }
+  }
+  const { counters, options } = ctx;
+  return {
+    uptimeSeconds: Math.round(uptimeSeconds * 10) / 10,
+    tabs: { connected, away },
+    links: { inbound, outbound, tabToTab },
+    peers: { home: options.homeNode, native: options.peers.filter((p) => p !== options.homeNode) },
+    framesForwarded: counters.framesForwarded,
+    bytesForwarded: counters.bytesForwarded,
+    framesDropped: { ...counters.framesDropped },
+    connectionsClosed: { ...counters.connectionsClosed },
+    linksRefused: { ...counters.linksRefused },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * A tab's transport: one WebSocket to the relay's /tab endpoint, carrying the
+ * relay's envelope (docs/relay.md). The relay gives the tab a dialable address;
+ * links others open to that address arrive as inbound links, and frames the
+ * node sends on an outbound link are written by the relay on a connection it
+ * keeps to the target. If the relay connection drops, the transport reconnects
+ * with backoff and its resume token; links the relay kept through the grace
+ * period carry on unseen by the node, the others close.
+ */
+import type { Link, LinkHandler, Transport } from "../node/transport.ts";
+
+export type RelayState = "connecting" | "connected" | "reconnecting" | "down";
+
+export interface RelayPeer {
+  readonly address: string;
+  readonly kind: "tab" | "native" | "home";
+}
+
+export interface RelayTransportEvents {
+  state(state: RelayState, detail: { attempt: number; retryInMs: number | null; reason: string | null }): void;
+  /** The relay admitted this tab: its dialable address and the peers the relay knows. */
+  welcome(address: string, resume: string, peers: readonly RelayPeer[], resumed: boolean): void;
+  peerJoin(peer: RelayPeer): void;
+  peerLeave(peer: RelayPeer): void;
+}
+
+interface Welcome {
+  t: "welcome";
+  address: string;
+  resume: string;
+  resumed: boolean;
+  peers: RelayPeer[];
+  inbound: number[];
+  outbound: string[];
+}
+
+type RelayEvent =
+  | Welcome
+  | { t: "frame"; link: number }
+  | { t: "peer-join" | "peer-leave"; peer: RelayPeer }
+  | { t: "inbound-open" | "inbound-close"; link: number; reason?: string }
+  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string }
+  | { t: "error"; reason: string; detail: string; to?: string };
+
+const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+let nextLinkId = 1;
+
+export class RelayTransport implements Transport {
+  private socket: WebSocket | null = null;
+  private readonly inbound = new Map<number, Link>();
+  private readonly outbound = new Map<string, Link>();
+  private attempt = 0;
+  private closedByUs = false;
+  private resume: string | null;
+
+  constructor(
+    private readonly relayUrl: string,
+    resume: string | null,
+    private readonly handler: LinkHandler,
+    private readonly events: RelayTransportEvents,
+  ) {
+    this.resume = resume;
+    this.open();
+  }
+
+  private open(): void {
+    const url = new URL("/tab", this.relayUrl.replace(/^http/, "ws"));
+    if (this.resume !== null) url.searchParams.set("resume", this.resume);
+    this.events.state(this.attempt === 0 ? "connecting" : "reconnecting", { attempt: this.attempt, retryInMs: null, reason: null });
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.onmessage = (e) => this.receive(typeof e.data === "string" ? e.data : "");
+    socket.onclose = (e) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (this.closedByUs) return;
+      const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
+      this.attempt++;
+      const reason = e.reason || `closed (${e.code})`;
+      this.events.state(this.attempt > 3 ? "down" : "reconnecting", { attempt: this.attempt, retryInMs: delay, reason });
+      setTimeout(() => this.closedByUs || this.open(), delay);
+    };
+  }
+
+  private receive(text: string): void {
+    const nl = text.indexOf("\n");
+    let event: RelayEvent;
+    try {
+      event = JSON.parse(nl === -1 ? text : text.slice(0, nl)) as RelayEvent;
+    } catch {
+      return;
+    }
+    switch (event.t) {
+      case "frame": {
+        const link = this.inbound.get(event.link);
+        if (link !== undefined && nl !== -1) this.handler.message(link, text.slice(nl + 1));
+        return;
+      }
+      case "welcome":
+        return this.onWelcome(event);
+      case "peer-join":
+        return this.events.peerJoin(event.peer);
+      case "peer-leave":
+        return this.events.peerLeave(event.peer);
+      case "inbound-open":
+        return this.openInbound(event.link);
+      case "inbound-close": {
+        const link = this.inbound.get(event.link);
+        this.inbound.delete(event.link);
+        if (link !== undefined) this.handler.closed(link, event.reason ?? "closed");
+        return;
+      }
+      case "link-open":
+        return;
+      case "link-close":
+      case "link-fail":
+        return this.closeOutbound(event.to, `${event.reason ?? "closed"}${event.detail ? `: ${event.detail}` : ""}`);
+      case "error":
+        if (event.to !== undefined) this.closeOutbound(event.to, `${event.reason}: ${event.detail}`);
+        return;
+    }
+  }
+
+  private onWelcome(w: Welcome): void {
+    this.attempt = 0;
+    this.resume = w.resume;
+    // Links the relay kept through our absence carry on; the rest are gone.
+    const keptIn = new Set(w.resumed ? w.inbound : []);
+    for (const [id, link] of [...this.inbound]) {
+      if (keptIn.has(id)) continue;
+      this.inbound.delete(id);
+      this.handler.closed(link, "relay connection lost");
+    }
+    const keptOut = new Set(w.resumed ? w.outbound : []);
+    for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
+    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id);
+    this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
+    this.events.welcome(w.address, w.resume, w.peers, w.resumed);
+  }
+
+  private openInbound(id: number): void {
+    const link: Link = { id: nextLinkId++, direction: "in", remote: `relay link ${id}`, send: () => {}, close: () => this.sendHeader({ t: "drop", link: id }) };
+    this.inbound.set(id, link);
+    this.handler.opened(link);
+  }
+
+  private closeOutbound(to: string, why: string): void {
+    const link = this.outbound.get(to);
+    if (link === undefined) return;
+    this.outbound.delete(to);
+    this.handler.closed(link, why);
+  }
+
+  private sendHeader(header: object, frame?: string): void {
+    const s = this.socket;
+    if (s === null || s.readyState !== WebSocket.OPEN) return;
+    s.send(frame === undefined ? JSON.stringify(header) : `${JSON.stringify(header)}\n${frame}`);
+  }
+
+  /**
+   * The relay opens the connection on the first frame sent to an address, and
+   * queues it until then; so an outbound link is ready to send on at once.
+   */
+  dial(address: string): Link {
+    const link: Link = {
+      id: nextLinkId++,
+      direction: "out",
+      remote: address,
+      send: (text) => this.sendHeader({ t: "send", to: address }, text),
+      close: () => {
+        this.sendHeader({ t: "close", to: address });
+        this.closeOutbound(address, "closed by this node");
+      },
+    };
+    this.outbound.set(address, link);
+    queueMicrotask(() => {
+      if (this.outbound.get(address) === link) this.handler.opened(link);
+    });
+    return link;
+  }
+
+  async close(): Promise<void> {
+    this.closedByUs = true;
+    this.socket?.close(1000, "bye");
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The one module that owns the node's Web Worker: it starts it, turns its
+ * events into store updates, and offers the page's actions as plain
+ * functions. Requests that expect an answer (send, import, unlock...) return a
+ * promise of the worker's result.
+ */
+import type { Command, LookupResult, WorkerEvent } from "../worker/messages.ts";
+import { useTabnode } from "./store.ts";
+
+export interface ActionResult {
+  readonly ok: boolean;
+  readonly reason: string | null;
+  readonly detail: string | null;
+  readonly value?: string | LookupResult;
+}
+
+const RESUME_KEY = "tabnode.relay.resume";
+const LOG_MAX = 200;
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, (r: ActionResult) => void>();
+
+function post(command: Command): void {
+  if (worker === null) throw new Error("the node is not started");
+  worker.postMessage(command);
+}
+
+function request(make: (id: number) => Command): Promise<ActionResult> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    post(make(id));
+  });
+}
+
+function apply(e: WorkerEvent): void {
+  const set = useTabnode.setState;
+  switch (e.ev) {
+    case "wallet":
+      return set({ wallet: { address: e.address, locked: e.locked, encrypted: e.encrypted } });
+    case "chain":
+      return set({ chain: { height: e.height, tip: e.tip, difficulty: e.difficulty, work: e.work, blocks: e.blocks } });
+    case "balance":
+      return set({ balance: { confirmed: e.confirmed, pending: e.pending, spendable: e.spendable } });
+    case "history":
+      return set({ history: e.items });
+    case "mempool":
+      return set({ mempool: e.txs });
+    case "peers":
+      return set({ peers: e.peers });
+    case "relay":
+      // The resume token lets a reload keep this tab's address (per tab: sessionStorage).
+      if (e.resume !== null) sessionStorage.setItem(RESUME_KEY, e.resume);
+      return set({ relay: { state: e.state, address: e.address, retryInMs: e.retryInMs, reason: e.reason } });
+    case "mining":
+      return set({ mining: e.info });
+    case "sync":
+      return set({ sync: { syncing: e.syncing, received: e.received } });
+    case "storage":
+      return set({ storage: { ok: e.ok, detail: e.detail } });
+    case "log":
+      return set((s) => ({ log: [...s.log.slice(-(LOG_MAX - 1)), e.line] }));
+    case "fatal":
+      return set({ fatal: e.detail });
+    case "result": {
+      const resolve = pending.get(e.id);
+      pending.delete(e.id);
+      resolve?.({ ok: e.ok, reason: e.reason, detail: e.detail, value: e.value });
+      return;
+    }
+  }
+}
+
+/** Starts the node worker once, and asks the browser to keep this site's storage. */
+export function startNode(relayUrl = location.origin): void {
+  if (worker !== null) return;
+  const hardwareThreads = Math.max(1, navigator.hardwareConcurrency || 1);
+  useTabnode.setState({ hardwareThreads });
+  worker = new Worker(new URL("../worker/node-worker.ts", import.meta.url), { type: "module", name: "tabnode-node" });
+  worker.onmessage = (m: MessageEvent<WorkerEvent>) => apply(m.data);
+  worker.onerror = (e) => useTabnode.setState({ fatal: `the node's worker failed: ${e.message}` });
+  post({ cmd: "start", relayUrl, resume: sessionStorage.getItem(RESUME_KEY), threads: 1 });
+  void askPersistentStorage();
+}
+
+async function askPersistentStorage(): Promise<void> {
+  if (navigator.storage?.persist === undefined) {
+    return useTabnode.setState({ storage: { ok: false, detail: "This browser cannot keep storage persistent: the chain and wallet may be cleared under storage pressure." } });
+  }
+  const granted = await navigator.storage.persisted().then((p) => p || navigator.storage.persist());
+  const estimate = await navigator.storage.estimate().catch(() => null);
+  const quota = estimate?.quota ? ` (${Math.round((estimate.usage ?? 0) / 1024)} KiB used of ${Math.round(estimate.quota / 1048576)} MiB)` : "";
+  useTabnode.setState({
+    storage: granted
+      ? { ok: true, detail: `Storage is persistent${quota}.` }
+      : { ok: false, detail: `The browser refused persistent storage: it may clear the chain and wallet under storage pressure. Export a backup of your key${quota}.` },
+  });
+}
+
+export const sendPayment = (to: string, amount: number, gas: number) => request((id) => ({ cmd: "send", id, to, amount, gas }));
+export const setMining = (on: boolean, threads: number) => post({ cmd: "mine", on, threads });
+export const addPeer = (address: string) => request((id) => ({ cmd: "add-peer", id, address }));
+/** Imports a key; on success the page reloads, so the node, miner and history start again on the new address. */
+export async function importKey(privateKey: string): Promise<ActionResult> {
+  const r = await request((id) => ({ cmd: "import-key", id, privateKey }));
+  if (r.ok) location.reload();
+  return r;
+}
+export const setPassword = (password: string | null) => request((id) => ({ cmd: "set-password", id, password }));
+export const unlockWallet = (password: string) => request((id) => ({ cmd: "unlock", id, password }));
+export const exportKey = () => request((id) => ({ cmd: "export-key", id }));
+export const lookup = (query: string) => request((id) => ({ cmd: "lookup", id, query }));

@@ -1,0 +1,67 @@
+/** Who this node talks to, and dialing one more by its WebSocket address. */
+import type { FormEvent } from "react";
+import type { PeerRow } from "../../worker/messages.ts";
+import { addPeer } from "../bridge.ts";
+import { refusalText } from "../format.ts";
+import { useTabnode } from "../store.ts";
+import { validatePeerAddress } from "../validate-send.ts";
+import { Ago } from "./Clock.tsx";
+import { Message, TextField, useOneField } from "./Field.tsx";
+import { Hash } from "./Hash.tsx";
+import { Empty, Panel } from "./Panel.tsx";
+import { useRequest } from "./useRequest.tsx";
+
+function PeerItem({ peer }: { readonly peer: PeerRow }) {
+  return (
+    <li className="peer-row">
+      <span className={`badge kind-${peer.kind}`}>{peer.kind}</span>
+      <span className="muted" title={peer.direction === "in" ? "They connected to us" : "We connected to them"}>
+        {peer.direction === "in" ? "← in" : "→ out"}
+      </span>
+      <span className="peer-address">{peer.address === null ? <span className="muted">address unknown</span> : <Hash value={peer.address} head={22} tail={8} />}</span>
+      <span className="muted">
+        <Ago at={peer.since} />
+      </span>
+    </li>
+  );
+}
+
+function AddPeerForm() {
+  const field = useOneField();
+  const { busy, run } = useRequest();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const checked = validatePeerAddress(field.value);
+    if (!checked.ok) return field.refuse(checked.error.detail);
+    const result = await run(() => addPeer(checked.value));
+    if (!result.ok) return field.refuse(refusalText(result));
+    field.succeed(`Dialing ${checked.value}: it appears above once connected.`);
+  };
+  return (
+    <form className="form form-inline" onSubmit={submit}>
+      <TextField label="Add a peer" {...field.bind} placeholder="wss://node.example.org" mono />
+      <button type="submit" disabled={busy}>
+        {busy ? "Adding…" : "Add"}
+      </button>
+      {field.note !== null && <Message tone="ok">{field.note}</Message>}
+    </form>
+  );
+}
+
+export function PeersPanel() {
+  const peers = useTabnode((s) => s.peers);
+  return (
+    <Panel title="Peers" aside={<span className="count">{peers.length}</span>}>
+      {peers.length === 0 ? (
+        <Empty>No peers yet: the node finds them through the relay.</Empty>
+      ) : (
+        <ul className="peers">
+          {peers.map((p, i) => (
+            <PeerItem key={`${p.address ?? "unknown"}-${p.direction}-${i}`} peer={p} />
+          ))}
+        </ul>
+      )}
+      <AddPeerForm />
+    </Panel>
+  );
+}

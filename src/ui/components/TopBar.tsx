@@ -1,0 +1,61 @@
+/** Always in view: the name, the chain height, the peer count, the relay's state, and search. */
+import { useState, type FormEvent } from "react";
+import { useTabnode } from "../store.ts";
+import { hrefForQuery } from "./Router.tsx";
+
+function SearchBox() {
+  const [query, setQuery] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const href = hrefForQuery(query);
+    if (href === null) return setError("Search by block hash (64 hex), transaction signature or address (04 + 128 hex).");
+    location.hash = href;
+    setQuery("");
+  };
+  return (
+    <form className="search" role="search" onSubmit={submit}>
+      <input
+        aria-label="Search a block, transaction or address"
+        placeholder="Block hash, signature or address"
+        className="mono"
+        spellCheck={false}
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setError(null);
+        }}
+        aria-invalid={error !== null ? true : undefined}
+      />
+      <button type="submit">Search</button>
+      {error !== null && (
+        <p className="field-error search-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function TopBar() {
+  const height = useTabnode((s) => s.chain.height);
+  const peers = useTabnode((s) => s.peers.length);
+  const relay = useTabnode((s) => s.relay.state);
+  return (
+    <header className="topbar">
+      <a className="brand" href="#/">
+        Tabnode
+      </a>
+      <span className="topbar-stat" title="Height of the chain's tip">
+        height <b data-testid="height">{height}</b>
+      </span>
+      <span className="topbar-stat">
+        peers <b data-testid="peer-count">{peers}</b>
+      </span>
+      <span className={`relay-pill relay-${relay}`} data-testid="relay-status" title="Connection to the relay that links tabs">
+        relay {relay}
+      </span>
+      <SearchBox />
+    </header>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * How numbers, times and hashes read on the page. Pure functions of their
+ * arguments (the current time is passed in), so they are tested without a DOM.
+ */
+
+/** Digits only: the test hooks and the e2e tests read these back as numbers. */
+export function plainDigits(n: number): string {
+  if (!Number.isFinite(n)) return "0";
+  return String(Math.round(n));
+}
+
+/** Head and tail of a long hash or address; the full value belongs in a title. */
+export function shortHash(value: string, head = 8, tail = 6): string {
+  if (value.length <= head + tail + 1) return value;
+  return `${value.slice(0, head)}…${value.slice(-tail)}`;
+}
+
+/** A rough duration for estimates ("about 3 min"): precision beyond that would be false. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "unknown";
+  const s = ms / 1000;
+  if (s < 1) return "under a second";
+  if (s < 90) return `about ${Math.round(s)} s`;
+  const min = s / 60;
+  if (min < 90) return `about ${Math.round(min)} min`;
+  const h = min / 60;
+  if (h < 48) return `about ${Math.round(h)} h`;
+  const days = h / 24;
+  if (days < 730) return `about ${Math.round(days)} days`;
+  return `about ${Math.round(days / 365)} years`;
+}
+
+/** "12 s ago"; a time slightly in the future (clocks differ between peers) reads as "just now". */
+export function formatAgo(thenMs: number, nowMs: number): string {
+  const s = Math.floor((nowMs - thenMs) / 1000);
+  if (s < 5) return "just now";
+  if (s < 60) return `${s} s ago`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return `${h} h ago`;
+  return `${Math.floor(h / 24)} days ago`;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** Local wall-clock time of a block, with the date only when it is not today. */
+export function formatClock(ms: number, nowMs: number): string {
+  const d = new Date(ms);
+  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (d.toDateString() === new Date(nowMs).toDateString()) return time;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${time}`;
+}
+
+/** Whole seconds left, rounded up so a countdown never shows "0 s" while still waiting. */
+export function formatCountdown(ms: number): string {
+  return `${Math.max(0, Math.ceil(ms / 1000))} s`;
+}
+
+/** A transaction's state as a person reads it: waiting, then how deep it is buried. */
+export function txState(height: number | null, confirmations: number): string {
+  if (height === null) return "pending";
+  return confirmations === 1 ? "1 confirmation" : `${confirmations} confirmations`;
+}
+
+/** The text of a refused request: the worker's detail, else its code made readable. */
+export function refusalText(result: { readonly reason: string | null; readonly detail: string | null }): string {
+  if (result.detail !== null && result.detail !== "") return result.detail;
+  if (result.reason !== null && result.reason !== "") return result.reason.replaceAll("-", " ");
+  return "refused without a reason";
+}

@@ -1,0 +1,89 @@
+/**
+ * The bridge protocol between the page (UI thread) and the node's Web Worker:
+ * plain data both ways, so it survives postMessage. Commands go in; events
+ * come out and land in the zustand store (src/ui/store.ts) through one bridge.
+ */
+import type { RelayState } from "../platform/relay-transport.ts";
+
+export type Command =
+  | { readonly cmd: "start"; readonly relayUrl: string; readonly resume: string | null; readonly threads: number }
+  | { readonly cmd: "send"; readonly id: number; readonly to: string; readonly amount: number; readonly gas: number }
+  | { readonly cmd: "mine"; readonly on: boolean; readonly threads: number }
+  | { readonly cmd: "add-peer"; readonly id: number; readonly address: string }
+  | { readonly cmd: "import-key"; readonly id: number; readonly privateKey: string }
+  | { readonly cmd: "set-password"; readonly id: number; readonly password: string | null }
+  | { readonly cmd: "unlock"; readonly id: number; readonly password: string }
+  | { readonly cmd: "export-key"; readonly id: number }
+  | { readonly cmd: "lookup"; readonly id: number; readonly query: string };
+
+export interface BlockRow {
+  readonly height: number;
+  readonly hash: string;
+  readonly timestamp: number;
+  readonly txs: number;
+  readonly miner: string;
+  readonly difficulty: number;
+}
+
+export interface TxRow {
+  readonly from: string;
+  readonly to: string;
+  readonly amount: number;
+  readonly gas: number;
+  readonly signature: string;
+}
+
+export interface HistoryItem extends TxRow {
+  /** Height of the block holding it; null while it waits in the mempool. */
+  readonly height: number | null;
+  readonly confirmations: number;
+  readonly direction: "in" | "out" | "self";
+  readonly reward: boolean;
+}
+
+export interface PeerRow {
+  readonly address: string | null;
+  readonly direction: "in" | "out";
+  readonly kind: "tab" | "native" | "home" | "unknown";
+  readonly since: number;
+}
+
+export interface MiningInfo {
+  readonly running: boolean;
+  readonly threads: number;
+  readonly hashrate: number;
+  readonly difficulty: number;
+  readonly blocksFound: number;
+  readonly earned: number;
+  /** Expected ms to find a block: 16^difficulty / hashrate; null while the rate is unknown. */
+  readonly expectedMs: number | null;
+}
+
+export type LookupResult =
+  | { readonly kind: "block"; readonly height: number; readonly main: boolean; readonly difficulty: number; readonly block: unknown }
+  | { readonly kind: "tx"; readonly height: number | null; readonly blockHash: string | null; readonly tx: TxRow }
+  | { readonly kind: "address"; readonly address: string; readonly balance: number; readonly pending: number; readonly history: readonly HistoryItem[] }
+  | { readonly kind: "none"; readonly query: string };
+
+export type WorkerEvent =
+  | { readonly ev: "wallet"; readonly address: string | null; readonly locked: boolean; readonly encrypted: boolean }
+  | {
+      readonly ev: "chain";
+      readonly height: number;
+      readonly tip: string;
+      readonly difficulty: number;
+      readonly work: string;
+      /** The latest main-chain blocks, newest first. */
+      readonly blocks: readonly BlockRow[];
+    }
+  | { readonly ev: "balance"; readonly confirmed: number; readonly pending: number; readonly spendable: number }
+  | { readonly ev: "history"; readonly items: readonly HistoryItem[] }
+  | { readonly ev: "mempool"; readonly txs: readonly TxRow[] }
+  | { readonly ev: "peers"; readonly peers: readonly PeerRow[] }
+  | { readonly ev: "relay"; readonly state: RelayState; readonly address: string | null; readonly retryInMs: number | null; readonly reason: string | null; readonly resume: string | null }
+  | { readonly ev: "mining"; readonly info: MiningInfo }
+  | { readonly ev: "sync"; readonly syncing: boolean; readonly received: number }
+  | { readonly ev: "storage"; readonly ok: boolean; readonly detail: string }
+  | { readonly ev: "result"; readonly id: number; readonly ok: boolean; readonly reason: string | null; readonly detail: string | null; readonly value?: string | LookupResult }
+  | { readonly ev: "log"; readonly line: string }
+  | { readonly ev: "fatal"; readonly detail: string };

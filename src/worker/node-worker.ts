@@ -1,0 +1,234 @@
+/**
+ * The node's Web Worker: the same PeerNode as the native node, on IndexedDB
+ * and the relay, with mining threads of its own. The page only renders what
+ * this worker reports (src/worker/messages.ts).
+ */
+import { isCanonicalAddress } from "../core/secp.ts";
+import { signPayment, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
+import { MinerRunner } from "../node/miner-runner.ts";
+import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
+import { IdbStore } from "../platform/idb-store.ts";
+import { RelayTransport, type RelayPeer } from "../platform/relay-transport.ts";
+import { WorkerPool } from "../platform/worker-pool.ts";
+import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
+import { TxIndex } from "./tx-index.ts";
+import { WalletVault } from "./wallet-vault.ts";
+
+const scope = self as unknown as { postMessage(e: WorkerEvent): void; onmessage: ((e: MessageEvent<Command>) => void) | null };
+const post = (e: WorkerEvent) => scope.postMessage(e);
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const env = {
+  now: () => Date.now(),
+  random,
+  schedule: (fn: () => void, ms: number) => {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+  log: (line: string) => post({ ev: "log", line }),
+};
+
+interface Running {
+  readonly node: PeerNode;
+  readonly miner: MinerRunner;
+  readonly vault: WalletVault;
+  readonly store: IdbStore;
+  readonly index: TxIndex;
+  readonly kinds: Map<string, RelayPeer["kind"]>;
+  readonly address: string;
+  wallet: Wallet | null;
+  /** Kept in memory while unlocked, to encrypt an imported key the same way. */
+  password: string | null;
+}
+
+let running: Running | null = null;
+let publishTimer: ReturnType<typeof setTimeout> | null = null;
+let mempoolTimer: ReturnType<typeof setTimeout> | null = null;
+
+async function start(relayUrl: string, resume: string | null, threads: number): Promise<void> {
+  const store = await IdbStore.open();
+  const vault = new WalletVault(store, random);
+  const opened = await vault.open();
+  post({ ev: "wallet", address: opened.address, locked: opened.wallet === null, encrypted: opened.encrypted });
+  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address: "" }, env);
+  const index = new TxIndex();
+  index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
+  const miner = new MinerRunner(node, opened.address, env, (listener) => new WorkerPool(threads, listener));
+  const r: Running = { node, miner, vault, store, index, kinds: new Map(), address: opened.address, wallet: opened.wallet, password: null };
+  running = r;
+  await restoreMempool(r);
+  publish();
+  node.on((e) => onNodeEvent(r, e));
+  const dial = (peer: RelayPeer) => {
+    r.kinds.set(peer.address, peer.kind);
+    if (peer.address.length > 0) node.connect(peer.address);
+  };
+  const transport = new RelayTransport(relayUrl, resume, node, {
+    state: (state, d) => post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null }),
+    welcome: (address, token, peers) => {
+      node.setAddress(address);
+      post({ ev: "relay", state: "connected", address, retryInMs: null, reason: null, resume: token });
+      for (const p of peers) if (p.address !== address) dial(p);
+    },
+    peerJoin: dial,
+    peerLeave: (peer) => r.kinds.delete(peer.address),
+  });
+  node.useTransport(transport);
+  setInterval(() => postMining(r), 1000);
+}
+
+async function restoreMempool(r: Running): Promise<void> {
+  const saved = await r.store.getValue("mempool");
+  if (saved === undefined) return;
+  for (const tx of JSON.parse(saved) as unknown[]) r.node.mempool.admit(tx, r.node.chain.ledger);
+}
+
+function onNodeEvent(r: Running, e: NodeEvent): void {
+  if (e.type === "chain") r.index.apply(e.change);
+  if (e.type === "sync") post({ ev: "sync", syncing: !e.done, received: e.received });
+  if (e.type === "store-error") post({ ev: "storage", ok: false, detail: `Saving to this browser's storage failed (${e.detail}). If the disk or quota is full, free space; the chain will be fetched again from peers.` });
+  if (e.type === "mempool" && mempoolTimer === null) {
+    mempoolTimer = setTimeout(() => {
+      mempoolTimer = null;
+      void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
+    }, 500);
+  }
+  if (publishTimer === null) publishTimer = setTimeout(publish, 100);
+}
+
+/** Everything the page shows, coalesced: a sync of thousands of blocks is a few updates, not thousands. */
+function publish(): void {
+  publishTimer = null;
+  const r = running;
+  if (r === null) return;
+  const { chain, mempool } = r.node;
+  const tip = chain.tip();
+  const blocks = [];
+  for (let h = chain.height; h >= 1 && blocks.length < 30; h--) {
+    const e = chain.at(h)!;
+    blocks.push({ height: h, hash: e.block.hash, timestamp: e.timestamp, txs: e.block.data.length, miner: e.block.data[0]!.to, difficulty: e.difficulty });
+  }
+  post({ ev: "chain", height: tip.height, tip: tip.block.hash, difficulty: chain.difficulty(), work: tip.work.toString(), blocks });
+  const confirmed = chain.ledger.balanceOf(r.address);
+  const spend = mempool.pendingSpend(r.address);
+  post({ ev: "balance", confirmed, pending: mempool.pendingReceipts(r.address) - spend, spendable: confirmed - spend });
+  post({ ev: "history", items: history(r, r.address) });
+  post({ ev: "mempool", txs: mempool.transactions() });
+  postMining(r);
+  post({
+    ev: "peers",
+    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.kinds.get(p.address)) || "unknown", since: p.since })),
+  });
+}
+
+function history(r: Running, address: string): HistoryItem[] {
+  const height = r.node.chain.height;
+  const direction = (from: string, to: string) => (from === to ? "self" : from === address ? "out" : "in");
+  const waiting = r.node.mempool
+    .transactions()
+    .filter((tx) => tx.from === address || tx.to === address)
+    .map((tx) => ({ ...tx, height: null, confirmations: 0, direction: direction(tx.from, tx.to), reward: false }) as HistoryItem);
+  const confirmed = r.index
+    .ofAddress(address)
+    .slice(0, 200)
+    .map((p) => ({ ...p.tx, height: p.height, confirmations: height - p.height + 1, direction: direction(p.tx.from, p.tx.to), reward: p.reward }) as HistoryItem);
+  return [...waiting, ...confirmed];
+}
+
+function postMining(r: Running): void {
+  const s = r.miner.stats();
+  const expectedMs = s.hashrate > 0 ? (16 ** s.difficulty / s.hashrate) * 1000 : null;
+  post({ ev: "mining", info: { running: s.running, threads: s.threads, hashrate: s.hashrate, difficulty: s.difficulty, blocksFound: s.blocksFound, earned: s.earned, expectedMs } });
+}
+
+type Answer = { ok: true; value?: string | LookupResult } | { ok: false; reason: string; detail: string };
+
+function send(r: Running, to: string, amount: number, gas: number): Answer {
+  if (r.wallet === null) return { ok: false, reason: "wallet-locked", detail: "Unlock the wallet with its password first." };
+  if (!isCanonicalAddress(to)) return { ok: false, reason: "address-invalid", detail: "Not an address: lowercase 04 followed by 128 hex characters, a point on the curve." };
+  if (!Number.isSafeInteger(amount) || amount < 1) return { ok: false, reason: "amount-invalid", detail: "The amount is a whole number of at least 1." };
+  if (!Number.isSafeInteger(gas) || gas < 0) return { ok: false, reason: "gas-invalid", detail: "Gas is a whole number, 0 or more." };
+  const tx = signPayment(r.wallet, { to, amount, gas }, random);
+  const result = r.node.submitTransaction(tx);
+  if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+  publish();
+  return { ok: true, value: tx.signature };
+}
+
+async function importKey(r: Running, hex: string): Promise<Answer> {
+  const key = hex.trim().toLowerCase();
+  let wallet: Wallet;
+  try {
+    wallet = walletFromPrivateKey(key);
+  } catch (err) {
+    return { ok: false, reason: "key-invalid", detail: (err as Error).message };
+  }
+  await r.vault.save(wallet, r.password);
+  // The miner and balances follow the address: simplest and exact is to start again on the new key.
+  return { ok: true, value: wallet.address };
+}
+
+function lookup(r: Running, query: string): LookupResult {
+  const q = query.trim().toLowerCase();
+  const entry = r.node.chain.get(q);
+  if (entry !== undefined) return { kind: "block", height: entry.height, main: r.node.chain.isMain(entry), difficulty: entry.difficulty, block: entry.block };
+  const place = r.index.find(q);
+  if (place !== undefined) return { kind: "tx", height: place.height, blockHash: place.blockHash, tx: place.tx };
+  const waiting = r.node.mempool.transactions().find((tx) => tx.signature === q);
+  if (waiting !== undefined) return { kind: "tx", height: null, blockHash: null, tx: waiting };
+  if (isCanonicalAddress(q)) {
+    const confirmed = r.node.chain.ledger.balanceOf(q);
+    const pending = r.node.mempool.pendingReceipts(q) - r.node.mempool.pendingSpend(q);
+    return { kind: "address", address: q, balance: confirmed, pending, history: history(r, q) };
+  }
+  return { kind: "none", query };
+}
+
+async function handle(c: Command): Promise<void> {
+  if (c.cmd === "start") {
+    if (running === null) await start(c.relayUrl, c.resume, c.threads);
+    return;
+  }
+  const r = running;
+  if (r === null) return;
+  const reply = (id: number, a: Answer) =>
+    post({ ev: "result", id, ok: a.ok, reason: a.ok ? null : a.reason, detail: a.ok ? null : a.detail, ...(a.ok && a.value !== undefined ? { value: a.value } : {}) });
+  switch (c.cmd) {
+    case "mine":
+      if (c.on) {
+        if (c.threads !== r.miner.stats().threads) r.miner.usePool((listener) => new WorkerPool(c.threads, listener));
+        r.miner.start();
+      } else r.miner.stop();
+      return postMining(r);
+    case "send":
+      return reply(c.id, send(r, c.to, c.amount, c.gas));
+    case "add-peer": {
+      const d = r.node.connect(c.address.trim());
+      return reply(c.id, d.ok ? { ok: true } : { ok: false, reason: d.reason, detail: d.detail });
+    }
+    case "import-key":
+      return reply(c.id, await importKey(r, c.privateKey));
+    case "set-password":
+      if (r.wallet === null) return reply(c.id, { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." });
+      await r.vault.save(r.wallet, c.password);
+      r.password = c.password;
+      post({ ev: "wallet", address: r.address, locked: false, encrypted: c.password !== null });
+      return reply(c.id, { ok: true });
+    case "unlock": {
+      const wallet = await r.vault.unlock(c.password);
+      if (wallet === null || wallet.address !== r.address) return reply(c.id, { ok: false, reason: "wrong-password", detail: "That password does not open this wallet." });
+      r.wallet = wallet;
+      r.password = c.password;
+      post({ ev: "wallet", address: r.address, locked: false, encrypted: true });
+      return reply(c.id, { ok: true });
+    }
+    case "export-key":
+      if (r.wallet === null) return reply(c.id, { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." });
+      return reply(c.id, { ok: true, value: r.wallet.privateKey });
+    case "lookup":
+      return reply(c.id, { ok: true, value: lookup(r, c.query) });
+  }
+}
+
+scope.onmessage = (e) => {
+  handle(e.data).catch((err: unknown) => post({ ev: "fatal", detail: `the node stopped: ${(err as Error).message ?? String(err)}` }));
+};

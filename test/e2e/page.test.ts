@@ -1,0 +1,128 @@
+/**
+ * What a person does, in real Chromium: two browser contexts (two people) on a
+ * relay with a home node. A mines until it has a reward and pays B; both see it
+ * confirmed; A reloads and keeps everything; bad sends are refused at the field.
+ */
+import { mkdirSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRelay, type RelayHandle } from "../../relay/index.ts";
+import { buildPage, launchChromium } from "../support/browser.ts";
+import { startNode, stopAll, tempDir, until, type NodeProcess } from "../support/native-process.ts";
+
+const SHOTS = new URL("../../test-results/e2e/", import.meta.url).pathname;
+let browser: Browser;
+let relay: RelayHandle;
+let home: NodeProcess;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const dist = tempDir("dist");
+  buildPage(dist);
+  home = await startNode();
+  relay = await startRelay({ host: "127.0.0.1", port: 0, homeNode: home.address, staticDir: dist });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await relay?.close();
+  await stopAll();
+});
+
+async function openTab(name: string): Promise<Page> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
+  await page.goto(relay.url);
+  await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+const text = async (page: Page, id: string) => ((await page.getByTestId(id).first().textContent()) ?? "").trim();
+const num = async (page: Page, id: string) => Number(await text(page, id));
+
+describe("the page, two people", () => {
+  it("A mines, pays B 100, both see it confirmed; A reloads and keeps all; wrong sends show errors", async () => {
+    const a = await openTab("A");
+    const b = await openTab("B");
+    const addressA = await text(a, "address");
+    const addressB = await text(b, "address");
+    expect(addressA).not.toBe(addressB);
+    for (const page of [a, b]) {
+      await until("relay connected", async () => (await text(page, "relay-status")).includes("connected"), 20_000);
+      await until("a peer", async () => (await num(page, "peer-count")) >= 1, 20_000);
+    }
+    await a.screenshot({ path: `${SHOTS}01-a-fresh.png`, fullPage: true });
+
+    await a.getByTestId("mine-toggle").click();
+    await until("A's first reward", async () => (await num(a, "balance")) >= 297, 60_000);
+    await until("a hash rate", async () => (await num(a, "hashrate")) > 0, 10_000);
+    await a.screenshot({ path: `${SHOTS}02-a-mined.png`, fullPage: true });
+
+    const mempoolBefore = (await home.get("/api/mempool")).size;
+    // A wrong address: an error next to the field, nothing sent.
+    await a.getByTestId("send-to").fill("04" + "zz".repeat(64));
+    await a.getByTestId("send-amount").fill("100");
+    await a.getByTestId("send-gas").fill("1");
+    await a.getByTestId("send-submit").click();
+    await a.getByTestId("send-error").first().waitFor({ state: "visible" });
+    expect((await a.getByTestId("send-error").allTextContents()).join(" ")).toMatch(/address/i);
+    // More than A has: an error, nothing sent.
+    await a.getByTestId("send-to").fill(addressB);
+    await a.getByTestId("send-amount").fill(String((await num(a, "balance")) + 1000));
+    await a.getByTestId("send-submit").click();
+    await until("balance error shown", async () => /balance|enough|spendable/i.test((await a.getByTestId("send-error").allTextContents()).join(" ")), 5_000);
+    await a.screenshot({ path: `${SHOTS}03-a-send-errors.png`, fullPage: true });
+    expect((await home.get("/api/mempool")).size).toBe(mempoolBefore);
+
+    await a.getByTestId("send-amount").fill("100");
+    await a.getByTestId("send-gas").fill("1");
+    await a.getByTestId("send-submit").click();
+    await until("B sees 100 confirmed", async () => (await num(b, "balance")) === 100, 90_000);
+    await a.getByTestId("mine-toggle").click();
+    await until("the home node has the payment", async () => (await home.get(`/api/balance/${addressB}`)).balance === 100, 30_000);
+    await b.screenshot({ path: `${SHOTS}04-b-received.png`, fullPage: true });
+
+    // Everyone on one chain: both pages show the home node's height.
+    const settle = async () => {
+      const h = (await home.get("/api/status")).height as number;
+      return (await num(a, "height")) === h && (await num(b, "height")) === h ? h : null;
+    };
+    const height = await until("pages at the home node's height", settle, 30_000);
+    expect(await text(b, "balance")).toBe("100");
+    const balanceA = await num(a, "balance");
+    expect(balanceA).toBe((await home.get(`/api/balance/${addressA}`)).balance);
+
+    await a.reload();
+    await a.getByTestId("address").filter({ hasText: addressA }).waitFor({ timeout: 30_000 });
+    await until("A's balance back after reload", async () => (await num(a, "balance")) === balanceA, 30_000);
+    expect(await num(a, "height")).toBeGreaterThanOrEqual(height);
+    await a.screenshot({ path: `${SHOTS}05-a-reloaded.png`, fullPage: true });
+    expect(await a.getByTestId("block-row").count()).toBeGreaterThan(0);
+  }, 240_000);
+});
+
+describe("two tabs of one browser", () => {
+  it("are two peers that share one wallet", async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    // Opened together: the wallet is created once, under a Web Lock, for both.
+    await Promise.all([first.goto(relay.url), second.goto(relay.url)]);
+    for (const page of [first, second]) await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
+    expect(await text(first, "address")).toBe(await text(second, "address"));
+    const stats = await until("both tabs on the relay", async () => {
+      const s = (await (await fetch(`${relay.url}/api/relay`)).json()) as { tabs: { connected: number } };
+      return s.tabs.connected >= 4 ? s : null;
+    }, 20_000);
+    expect(stats.tabs.connected).toBeGreaterThanOrEqual(4);
+    for (const page of [first, second]) await until("a peer", async () => (await num(page, "peer-count")) >= 1, 20_000);
+    const height = (await home.get("/api/status")).height as number;
+    for (const page of [first, second]) await until("the home node's height", async () => (await num(page, "height")) === height, 30_000);
+    await second.screenshot({ path: `${SHOTS}06-second-tab.png`, fullPage: true });
+  }, 120_000);
+});

@@ -1,0 +1,20 @@
+/** Real Chromium (Debian's) driven by playwright-core, and a built page served by a real relay with a home node. */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chromium, type Browser } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests need it. Install it with: apt-get update && apt-get install -y chromium`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** Builds the page into `outDir` with Vite, as `npm run build` does. */
+export function buildPage(outDir: string): void {
+  const root = new URL("../..", import.meta.url).pathname;
+  execFileSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+}
