@@ -10,10 +10,15 @@
  * connected tabs, divided by N. Latency is from the sender's send() to the
  * receiver's message event, both in this process (one clock). The sending is
  * open-loop (a fixed schedule, not waiting for replies), so the latency
- * includes any queueing the relay causes. Prints a table, then one JSON line.
+ * includes any queueing the relay causes (and any in this process: its
+ * event-loop delay is reported, to tell the two apart; the relay's is not
+ * sampled, as a 1 ms sampling timer would cost it measurable CPU on a
+ * virtual machine). Prints a table, then one JSON line.
+ * BENCH_RELAY_NODE_ARGS passes flags to the relay's process (for example
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { startRelay, type RelayStats } from "../relay/index.ts";
@@ -106,6 +111,41 @@ async function waitFor(probe: () => boolean, timeoutMs: number): Promise<boolean
   return true;
 }
 
+type BenchResult = Record<string, number | boolean | object> & {
+  readonly tabs: number;
+  readonly seconds: number;
+  readonly offeredPerSecond: number;
+  readonly forwardedPerSecond: number;
+  readonly lost: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly relayCpuPercentOfOneCore: number;
+  readonly relayCpuMicrosPerFrame: number;
+  readonly tabsLoopDelayMaxMs: number;
+  readonly tabsCpuPercentOfOneCore: number;
+  readonly heapBytesPerTab: number;
+  readonly rssBytesPerTab: number;
+  readonly dropped: object;
+};
+
+function report(result: BenchResult): void {
+  const n = result.tabs;
+  const seconds = result.seconds;
+  console.table({
+    "frames forwarded / s": { value: result.forwardedPerSecond, note: `offered ${result.offeredPerSecond}/s by ${n} tabs for ${seconds} s` },
+    "latency p50 (ms)": { value: result.p50Ms, note: "send() to message event, loopback" },
+    "latency p99 (ms)": { value: result.p99Ms, note: `max ${result.maxMs} ms` },
+    "relay CPU (% of one core)": { value: result.relayCpuPercentOfOneCore, note: "user + system time of the relay process over the window" },
+    "relay CPU per frame (µs)": { value: result.relayCpuMicrosPerFrame, note: "so one core would carry about 1e6 / this frames/s" },
+    "tabs' CPU (% of one core)": { value: result.tabsCpuPercentOfOneCore, note: `this process, all N simulated tabs; its event-loop delay max ${result.tabsLoopDelayMaxMs} ms` },
+    "relay heap / tab (bytes)": { value: result.heapBytesPerTab, note: "relay child process, after GC, 0 -> N tabs" },
+    "relay RSS / tab (bytes)": { value: result.rssBytesPerTab, note: "same, resident set" },
+    "frames lost": { value: result.lost, note: JSON.stringify(result.dropped) },
+  });
+  console.log(JSON.stringify(result));
+}
+
 async function main(): Promise<void> {
   const arg = (i: number, env: string, dflt: number) => Number(process.argv[2 + i] ?? process.env[env] ?? dflt);
   const n = arg(0, "BENCH_TABS", 500);
@@ -139,6 +179,8 @@ async function main(): Promise<void> {
   const cpuBefore = (await ask(child, "cpu")).cpuMicros!;
   const start = performance.now();
   const tabsCpuBefore = process.cpuUsage();
+  const tabsLoop = monitorEventLoopDelay({ resolution: 1 });
+  tabsLoop.enable();
   let sent = 0;
   await new Promise<void>((done) => {
     const tick = () => {
@@ -158,12 +200,13 @@ async function main(): Promise<void> {
   const drained = await waitFor(() => latencies.length >= sent, 5000);
   const windowS = (performance.now() - start) / 1000;
   const tabsCpu = process.cpuUsage(tabsCpuBefore);
+  tabsLoop.disable();
   const cpuAfter = (await ask(child, "cpu")).cpuMicros!;
   const statsAfter = (await ask(child, "stats")).stats!;
 
   const sorted = Float64Array.from(latencies).sort();
   const forwarded = statsAfter.framesForwarded - statsBefore.framesForwarded;
-  const result = {
+  const result: BenchResult = {
     tabs: n,
     seconds,
     offeredPerSecond: Math.round(sent / seconds),
@@ -174,26 +217,20 @@ async function main(): Promise<void> {
     p99Ms: Number(percentile(sorted, 99).toFixed(2)),
     maxMs: Number((sorted[sorted.length - 1] ?? NaN).toFixed(2)),
     relayCpuPercentOfOneCore: Math.round((cpuAfter - cpuBefore) / 10_000 / windowS),
+    relayCpuMicrosPerFrame: Number(((cpuAfter - cpuBefore) / forwarded).toFixed(1)),
+    tabsLoopDelayMaxMs: Number((tabsLoop.max / 1e6).toFixed(1)),
     tabsCpuPercentOfOneCore: Math.round((tabsCpu.user + tabsCpu.system) / 10_000 / windowS),
     heapBytesPerTab: Math.round((connected.heapUsed - before.heapUsed) / n),
     rssBytesPerTab: Math.round((connected.rss - before.rss) / n),
     dropped: statsAfter.framesDropped,
     drained,
   };
-  console.table({
-    "frames forwarded / s": { value: result.forwardedPerSecond, note: `offered ${result.offeredPerSecond}/s by ${n} tabs for ${seconds} s` },
-    "latency p50 (ms)": { value: result.p50Ms, note: "send() to message event, loopback" },
-    "latency p99 (ms)": { value: result.p99Ms, note: `max ${result.maxMs} ms` },
-    "relay CPU (% of one core)": { value: result.relayCpuPercentOfOneCore, note: "user + system time of the relay process over the window" },
-    "tabs' CPU (% of one core)": { value: result.tabsCpuPercentOfOneCore, note: "this process: all N simulated tabs" },
-    "relay heap / tab (bytes)": { value: result.heapBytesPerTab, note: "relay child process, after GC, 0 -> N tabs" },
-    "relay RSS / tab (bytes)": { value: result.rssBytesPerTab, note: "same, resident set" },
-    "frames lost": { value: result.lost, note: JSON.stringify(result.dropped) },
-  });
-  console.log(JSON.stringify(result));
+  report(result);
 
   for (const tab of tabs) tab.socket.terminate();
-  await ask(child, "stop").catch(() => {});
+  const exited = new Promise((r) => child.once("exit", r));
+  child.send("stop");
+  await exited;
   clearTimeout(guard);
 }
 

@@ -39,6 +39,7 @@ export class PeerNews {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const join = [...this.joined.values()];
+    const joining = new Set(this.joined.keys());
     const leave = [...this.left.values()];
     this.joined.clear();
     this.left.clear();
@@ -46,7 +47,7 @@ export class PeerNews {
     const shared = JSON.stringify({ t: "peers", join, leave });
     for (const tab of this.audience()) {
       // A tab that is itself in the batch is not told about itself.
-      if (join.some((p) => p.address === tab.address)) tab.event({ t: "peers", join: join.filter((p) => p.address !== tab.address), leave });
+      if (joining.has(tab.address)) tab.event({ t: "peers", join: join.filter((p) => p.address !== tab.address), leave });
       else tab.eventText(shared);
     }
   }

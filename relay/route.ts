@@ -25,7 +25,12 @@ function openLink(ctx: RelayContext, tabs: TabRegistry, tab: Tab, to: string): O
   }
   const check = checkDialAddress(to, ctx.options.dial);
   if (!check.ok) return check;
-  return { ok: true, link: new NativeLink(ctx, tab, to, check.url) };
+  try {
+    return { ok: true, link: new NativeLink(ctx, tab, to, check.url) };
+  } catch (err) {
+    // ws validates the URL again and may refuse what the dial rule let through; a tab's send must never throw.
+    return { ok: false, reason: RelayReason.DialFailed, detail: (err as Error).message };
+  }
 }
 
 export function sendFrom(ctx: RelayContext, tabs: TabRegistry, tab: Tab, to: string, frame: Buffer): void {

@@ -77,12 +77,13 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
-    const url = new URL(req.url ?? "/", "http://relay.invalid");
-    const peer = PEER_PATH.exec(url.pathname);
     if (closing) return rejectUpgrade(socket, "503 Service Unavailable");
+    const url = URL.parse(req.url ?? "/", "http://relay.invalid"); // a request line is untrusted text
+    if (url === null) return rejectUpgrade(socket, "400 Bad Request");
+    const peer = PEER_PATH.exec(url.pathname);
     if (url.pathname === "/tab") {
       const ip = clientIp(req, options.trustProxy);
-      tabServer.handleUpgrade(req, socket, head, (ws) => acceptTabSocket(ctx, tabs, ws, ip, url.searchParams.get("resume")));
+      tabServer.handleUpgrade(req, socket, head, (ws) => acceptTabSocket(ctx, tabs, ws, socket, ip, url.searchParams.get("resume")));
     } else if (peer !== null) {
       peerServer.handleUpgrade(req, socket, head, (ws) => acceptPeerSocket(ctx, tabs, ws, peer[1]!));
     } else {
@@ -91,7 +92,10 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err) => {
+      ctx.heartbeat.stop();
+      reject(err);
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

@@ -4,6 +4,7 @@
  * told about the others and about native nodes).
  */
 import { randomBytes } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
 import { PeerNews } from "./discovery.ts";
@@ -58,11 +59,12 @@ export class TabRegistry {
   }
 
   /** The new socket wins: a reload often connects before the old socket has closed. */
-  attach(tab: Tab, socket: WebSocket): void {
+  attach(tab: Tab, socket: WebSocket, stream: Duplex): void {
     if (tab.graceTimer !== null) clearTimeout(tab.graceTimer);
     tab.graceTimer = null;
     const old = tab.socket;
     tab.socket = socket;
+    tab.stream = stream;
     if (old !== null && old !== socket) {
       this.ctx.counters.closed(RelayReason.Replaced);
       closeWith(old, RelayReason.Replaced);
@@ -73,6 +75,7 @@ export class TabRegistry {
   detach(tab: Tab, socket: WebSocket): void {
     if (tab.socket !== socket || this.stopping) return;
     tab.socket = null;
+    tab.stream = null;
     tab.graceTimer = setTimeout(() => this.release(tab, RelayReason.TabGone), this.ctx.options.limits.graceMs);
     tab.graceTimer.unref();
   }

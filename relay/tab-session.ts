@@ -3,9 +3,10 @@
  * envelope message the tab sends. Whatever a tab sends, the answer is at worst
  * an error event with a reason: never an exception in the relay.
  */
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
-import { decodeTabMessage } from "./envelope.ts";
+import { TabDecoder } from "./envelope.ts";
 import { RelayReason } from "./reasons.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { sendFrom } from "./route.ts";
@@ -13,14 +14,16 @@ import { guardSocket, refuseSocket } from "./socket-guard.ts";
 import type { Tab } from "./tab.ts";
 import type { TabRegistry } from "./tab-registry.ts";
 
-export function acceptTabSocket(ctx: RelayContext, tabs: TabRegistry, socket: WebSocket, ip: string, resume: string | null): void {
+/** stream: the TCP socket under `socket` (the upgrade's), for write batching. */
+export function acceptTabSocket(ctx: RelayContext, tabs: TabRegistry, socket: WebSocket, stream: Duplex, ip: string, resume: string | null): void {
   const admitted = tabs.admit(ip, resume);
   if (!admitted.ok) return refuseSocket(ctx, socket, admitted.reason);
   const { tab, resumed } = admitted;
   const limiter = guardSocket(ctx, socket, () => {});
-  tabs.attach(tab, socket);
+  tabs.attach(tab, socket, stream);
   tab.event(tabs.welcome(tab, resumed));
-  socket.on("message", (data: Buffer, isBinary: boolean) => onTabMessage(ctx, tabs, tab, limiter, data, isBinary));
+  const decoder = new TabDecoder(ctx.options.limits.maxFrameBytes);
+  socket.on("message", (data: Buffer, isBinary: boolean) => onTabMessage(ctx, tabs, tab, limiter, decoder, data, isBinary));
   socket.once("close", () => tabs.detach(tab, socket));
 }
 
@@ -29,11 +32,11 @@ function refuse(ctx: RelayContext, tab: Tab, reason: RelayReason, detail: string
   tab.event(to === undefined ? { t: "error", reason, detail } : { t: "error", reason, detail, to });
 }
 
-function onTabMessage(ctx: RelayContext, tabs: TabRegistry, tab: Tab, limiter: RateLimiter, data: Buffer, isBinary: boolean): void {
+function onTabMessage(ctx: RelayContext, tabs: TabRegistry, tab: Tab, limiter: RateLimiter, decoder: TabDecoder, data: Buffer, isBinary: boolean): void {
   if (isBinary) return refuse(ctx, tab, RelayReason.EnvelopeBinary, "the envelope is text messages only");
   const limited = limiter.take(data.length);
   if (limited !== null) return refuse(ctx, tab, limited, "over this connection's budget; the message was dropped");
-  const decoded = decodeTabMessage(data, ctx.options.limits.maxFrameBytes);
+  const decoded = decoder.decode(data);
   if (!decoded.ok) return refuse(ctx, tab, decoded.reason, decoded.detail, decoded.to);
   const msg = decoded.msg;
   switch (msg.t) {

@@ -3,15 +3,19 @@
  * tab's socket by the grace period, so a reload keeps the address, the links
  * native nodes opened to it, and the links it opened.
  */
+import type { Duplex } from "node:stream";
 import { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
 import type { RelayEvent } from "./envelope.ts";
 import type { InboundLink, OutboundLink } from "./links.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
+import { batchWrites } from "./write-batch.ts";
 
 export class Tab {
   /** null while the tab is away (between a disconnect and a resume or the end of grace). */
   socket: WebSocket | null = null;
+  /** The TCP socket under `socket`, whose writes are batched per turn. */
+  stream: Duplex | null = null;
   graceTimer: NodeJS.Timeout | null = null;
   readonly inbound = new Map<number, InboundLink>();
   readonly outbound = new Map<string, OutboundLink>();
@@ -60,6 +64,7 @@ export class Tab {
     const s = this.openSocket();
     if (s === null) return this.ctx.counters.dropped(RelayReason.TabAway);
     if (s.bufferedAmount > this.ctx.options.limits.maxBufferedBytes) return this.ctx.counters.dropped(RelayReason.Backpressure);
+    if (this.stream !== null) batchWrites(this.stream);
     // One copy, no parse: the header built for the link, then the frame's bytes.
     s.send(Buffer.concat([link.header, frame]), { binary: false });
     this.ctx.counters.forwarded(frame.length);

@@ -15,6 +15,7 @@ Environment:
                 once and kept in the data directory
   DATA_DIR      where the chain and the key are stored (SQLite)                     [./data/PORT]
   MINE          1 to mine continuously to this node's key                           [0]
+  MINE_THREADS  mining threads (worker_threads beyond the first)                     [1]
   ALLOW_PRIVATE 1 to dial peers in private and link-local address ranges            [0]
 
 HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
@@ -29,6 +30,7 @@ export interface CliConfig {
   readonly privateKey: string | null;
   readonly dataDir: string | null;
   readonly mine: boolean;
+  readonly mineThreads: number;
   readonly allowPrivate: boolean;
 }
 
@@ -40,6 +42,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   if (!/^\d+$/.test(portText) || port > 65535) return { ok: false, error: `PORT must be a whole number from 0 to 65535, got ${JSON.stringify(portText)}` };
   const privateKey = env.PRIVATE_KEY?.trim() || null;
   if (privateKey !== null && !/^[0-9a-fA-F]{64}$/.test(privateKey)) return { ok: false, error: "PRIVATE_KEY must be 64 hex characters" };
+  const threadsText = env.MINE_THREADS ?? "1";
+  const mineThreads = Number(threadsText);
+  if (!/^\d+$/.test(threadsText) || mineThreads < 1 || mineThreads > 256) return { ok: false, error: `MINE_THREADS must be a whole number from 1 to 256, got ${JSON.stringify(threadsText)}` };
   const peers = (env.PEERS ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0);
   return {
     ok: true,
@@ -51,6 +56,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       privateKey: privateKey?.toLowerCase() ?? null,
       dataDir: env.DATA_DIR?.trim() || null,
       mine: env.MINE === "1",
+      mineThreads,
       allowPrivate: env.ALLOW_PRIVATE === "1",
     },
   };

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { generateWallet, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
 import { SlicedPool } from "../miner/pool.ts";
+import { nodeThreadPool } from "../platform/thread-pool.ts";
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode } from "../node/node.ts";
 import { SqliteStore } from "../platform/sqlite-store.ts";
@@ -55,7 +56,10 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
   const transport = new WsTransport(server, node, { log });
   node.useTransport(transport);
-  const miner = new MinerRunner(node, wallet.address, platform, (listener) => new SlicedPool(listener, platform.defer));
+  // One thread mines in the node's own event loop, in slices; more run as worker_threads.
+  const miner = new MinerRunner(node, wallet.address, platform, (listener) =>
+    config.mineThreads > 1 ? nodeThreadPool(config.mineThreads, listener) : new SlicedPool(listener, platform.defer),
+  );
   server.on("request", createApi(node, miner, { address, wallet: wallet.address }));
   for (const peer of config.peers) {
     const r = node.connect(peer);

@@ -61,7 +61,20 @@ export interface CheckedTx {
  * passed in: the core's default uses elliptic; a node may plug a faster one
  * that gives the same answers, and the cache below skips repeats.
  */
-export type SignatureVerifier = (address: string, digest: Uint8Array, sig: DecodedSignature) => boolean;
+export interface VerifyRequest {
+  readonly address: string;
+  /** from + to + amount + gas: ECDSA-with-SHA256 over these bytes is ECDSA over `digest`. */
+  readonly preimage: string;
+  readonly digest: Uint8Array;
+  readonly sig: DecodedSignature;
+  /** The strict DER the signature arrived as, lowercase hex. */
+  readonly der: string;
+}
+
+export type SignatureVerifier = (request: VerifyRequest) => boolean;
+
+/** The core's verifier: elliptic, the library the seed network signs with. */
+export const ellipticVerifier: SignatureVerifier = (r) => verifyDigest(r.address, r.digest, r.sig);
 
 /** Transactions whose signature already verified, by their JSON text; bounded, oldest forgotten first. */
 export class VerifiedCache {
@@ -116,8 +129,10 @@ export function checkTransaction(value: unknown, options: TxCheckOptions = {}): 
   const signed = tx as unknown as SignedTransaction;
   const cacheKey = JSON.stringify(signed);
   if (!options.cache?.has(cacheKey)) {
-    const verify = options.verify ?? verifyDigest;
-    if (!verify(signed.from, signedDigest(signed), sig)) return fail(Reason.SignatureInvalid, "signature does not verify against from");
+    const verify = options.verify ?? ellipticVerifier;
+    const preimage = signedMessagePreimage(signed);
+    const request = { address: signed.from, preimage, digest: sha256Bytes(preimage), sig, der: signed.signature };
+    if (!verify(request)) return fail(Reason.SignatureInvalid, "signature does not verify against from");
     options.cache?.add(cacheKey);
   }
   return {

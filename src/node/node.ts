@@ -180,7 +180,7 @@ export class PeerNode implements LinkHandler {
     peer.open = true;
     const address = peer.address!;
     // As the seed does: introduce ourselves, then tell our other peers about the newcomer.
-    link.send(encodeFrame(MessageType.Handshake, [this.address, ...this.peers.knownAddresses().filter((a) => a !== address)]));
+    link.send(this.introduction(address));
     for (const other of this.peers.sendable()) if (other !== peer) other.link.send(encodeFrame(MessageType.Handshake, [address]));
     for (const answer of this.owed.get(address) ?? []) answer();
     this.owed.delete(address);
@@ -251,6 +251,7 @@ export class PeerNode implements LinkHandler {
   }
 
   private onHandshake(peer: Peer, addresses: readonly string[]): void {
+    if (peer.direction === "in" && peer.address !== null && addresses[0] === peer.address) this.reintroduce(peer.address);
     if (peer.direction === "in" && peer.address === null && addresses.length > 0) {
       const claimed = addresses[0]!;
       if (this.peers.isBanned(claimed, this.env.now())) return peer.link.close(1008, "banned for misbehaving");
@@ -263,6 +264,25 @@ export class PeerNode implements LinkHandler {
       const r = this.connect(address);
       if (!r.ok) this.env.log(`not dialing ${address.slice(0, 80)}: ${r.detail}`);
     }
+  }
+
+  /** TYPE_HANDSHAKE [our address, ...the peers we know], as the seed sends it to a peer it dialed. */
+  private introduction(to: string): string {
+    return encodeFrame(MessageType.Handshake, [this.address, ...this.peers.knownAddresses().filter((a) => a !== to)]);
+  }
+
+  /**
+   * A peer that introduces itself again on the same link has restarted behind
+   * it (a tab that reloaded keeps its relay links): it has forgotten who its
+   * inbound links are, so introduce ourselves again, at most once a minute.
+   */
+  private reintroduce(address: string): void {
+    const peer = this.peers.outboundTo(address);
+    const key = `reintroduce ${address}`;
+    const now = this.env.now();
+    if (peer?.open !== true || now - (this.lastReply.get(key) ?? -Infinity) < 60_000) return;
+    this.lastReply.set(key, now);
+    peer.link.send(this.introduction(address));
   }
 
   private onTransaction(peer: Peer | null, value: unknown): Result<{ tx: SignedTransaction }> {

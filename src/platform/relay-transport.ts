@@ -37,7 +37,7 @@ interface Welcome {
 type RelayEvent =
   | Welcome
   | { t: "frame"; link: number }
-  | { t: "peer-join" | "peer-leave"; peer: RelayPeer }
+  | { t: "peers"; join: RelayPeer[]; leave: RelayPeer[] }
   | { t: "inbound-open" | "inbound-close"; link: number; reason?: string }
   | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string }
   | { t: "error"; reason: string; detail: string; to?: string };
@@ -99,10 +99,11 @@ export class RelayTransport implements Transport {
       }
       case "welcome":
         return this.onWelcome(event);
-      case "peer-join":
-        return this.events.peerJoin(event.peer);
-      case "peer-leave":
-        return this.events.peerLeave(event.peer);
+      case "peers":
+        // Batched by the relay (at most every 100 ms); a join may name a peer the welcome listed.
+        for (const p of event.leave) this.events.peerLeave(p);
+        for (const p of event.join) this.events.peerJoin(p);
+        return;
       case "inbound-open":
         return this.openInbound(event.link);
       case "inbound-close": {

@@ -1,36 +1,13 @@
-/** The page's hash pool: one Web Worker per mining thread, each on its own nonce range. */
-import type { HashPool, MiningJob, PoolListener } from "../miner/pool.ts";
-import { THREAD_STRIDE } from "../miner/pool.ts";
-import type { MinerCommand, MinerReport } from "../worker/miner-worker.ts";
+/** The page's hash pool: one Web Worker per mining thread. */
+import type { HashPool, PoolListener } from "../miner/pool.ts";
+import { ThreadPool, reportTo, type MinerReport } from "../miner/thread.ts";
 
-export class WorkerPool implements HashPool {
-  private readonly workers: Worker[] = [];
-
-  constructor(
-    readonly threads: number,
-    listener: PoolListener,
-  ) {
-    for (let i = 0; i < threads; i++) {
+export function browserWorkerPool(threads: number, listener: PoolListener): HashPool {
+  return new ThreadPool(
+    Array.from({ length: threads }, (_, i) => {
       const w = new Worker(new URL("../worker/miner-worker.ts", import.meta.url), { type: "module", name: `tabnode-miner-${i}` });
-      w.onmessage = (e: MessageEvent<MinerReport>) => {
-        const r = e.data;
-        if ("found" in r) listener.found(r.found.jobId, r.found.nonce, r.found.hash);
-        else listener.hashes(r.hashes);
-      };
-      this.workers.push(w);
-    }
-  }
-
-  run(job: MiningJob): void {
-    this.workers.forEach((w, i) => w.postMessage({ job, start: i * THREAD_STRIDE } satisfies MinerCommand));
-  }
-
-  stop(): void {
-    for (const w of this.workers) w.postMessage({ stop: true } satisfies MinerCommand);
-  }
-
-  dispose(): void {
-    for (const w of this.workers) w.terminate();
-    this.workers.length = 0;
-  }
+      w.onmessage = (e: MessageEvent<MinerReport>) => reportTo(listener)(e.data);
+      return { post: (c) => w.postMessage(c), terminate: () => void w.terminate() };
+    }),
+  );
 }

@@ -1,12 +1,9 @@
 /**
- * One mining thread of the page: runs the job it is given in short slices
- * (a MessageChannel between slices, not setTimeout, whose nesting clamp would
- * idle the thread 4 ms in every 20) and reports found nonces and hash counts.
+ * A mining thread of the page. Between slices it yields through a
+ * MessageChannel, not setTimeout, whose nesting clamp would idle the thread
+ * 4 ms in every 20.
  */
-import { SlicedPool, type MiningJob } from "../miner/pool.ts";
-
-export type MinerCommand = { readonly job: MiningJob; readonly start: number } | { readonly stop: true };
-export type MinerReport = { readonly found: { jobId: number; nonce: number; hash: string } } | { readonly hashes: number };
+import { minerThread, type MinerCommand, type MinerReport } from "../miner/thread.ts";
 
 const scope = self as unknown as { postMessage(m: MinerReport): void; onmessage: ((e: MessageEvent<MinerCommand>) => void) | null };
 
@@ -18,22 +15,5 @@ const defer = (fn: () => void) => {
   channel.port2.postMessage(0);
 };
 
-let counted = 0;
-setInterval(() => {
-  if (counted === 0) return;
-  scope.postMessage({ hashes: counted });
-  counted = 0;
-}, 250);
-
-let pool: SlicedPool | null = null;
-const listener = {
-  found: (jobId: number, nonce: number, hash: string) => scope.postMessage({ found: { jobId, nonce, hash } }),
-  hashes: (n: number) => void (counted += n),
-};
-
-scope.onmessage = (e) => {
-  const m = e.data;
-  if ("stop" in m) return pool?.stop();
-  pool = new SlicedPool(listener, defer, m.start);
-  pool.run(m.job);
-};
+const handle = minerThread((r) => scope.postMessage(r), defer);
+scope.onmessage = (e) => handle(e.data);

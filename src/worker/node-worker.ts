@@ -9,7 +9,7 @@ import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
 import { IdbStore } from "../platform/idb-store.ts";
 import { RelayTransport, type RelayPeer } from "../platform/relay-transport.ts";
-import { WorkerPool } from "../platform/worker-pool.ts";
+import { browserWorkerPool } from "../platform/worker-pool.ts";
 import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
 import { TxIndex } from "./tx-index.ts";
 import { WalletVault } from "./wallet-vault.ts";
@@ -52,7 +52,7 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address: "" }, env);
   const index = new TxIndex();
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
-  const miner = new MinerRunner(node, opened.address, env, (listener) => new WorkerPool(threads, listener));
+  const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(threads, listener));
   const r: Running = { node, miner, vault, store, index, kinds: new Map(), address: opened.address, wallet: opened.wallet, password: null };
   running = r;
   await restoreMempool(r);
@@ -195,7 +195,7 @@ async function handle(c: Command): Promise<void> {
   switch (c.cmd) {
     case "mine":
       if (c.on) {
-        if (c.threads !== r.miner.stats().threads) r.miner.usePool((listener) => new WorkerPool(c.threads, listener));
+        if (c.threads !== r.miner.stats().threads) r.miner.usePool((listener) => browserWorkerPool(c.threads, listener));
         r.miner.start();
       } else r.miner.stop();
       return postMining(r);

@@ -3,6 +3,7 @@
  * fallback, and the placeholder served until the page is built.
  */
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -67,5 +68,15 @@ describe("relay HTTP", () => {
     const relay = await h.relay();
     const dialer = await h.dial(`ws://127.0.0.1:${relay.port}/elsewhere`);
     expect((await dialer.closed).code).toBe(1006);
+  });
+
+  it("answers an upgrade whose request target is not a URL with 400, and keeps serving", async () => {
+    const relay = await h.relay();
+    const raw = connect(relay.port, "127.0.0.1");
+    raw.write("GET http://[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    const answer = await new Promise<string>((r) => raw.once("data", (d: Buffer) => r(d.toString())));
+    raw.destroy();
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    expect((await fetch(`${relay.url}/api/relay`)).status).toBe(200);
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { checkDialAddress, checkHost, classifyHost, configFromEnv, DEFAULT_DIAL_POLICY, RelayReason, type DialPolicy, type HostClass } from "../../relay/index.ts";
 import { guardedLookup, type Resolve } from "../../relay/dial-lookup.ts";
-import { decodeTabMessage } from "../../relay/envelope.ts";
+import { decodeTabMessage, TabDecoder } from "../../relay/envelope.ts";
 import { RateLimiter, TokenBucket } from "../../relay/rate-limit.ts";
 
 const hosts: [string, HostClass][] = [
@@ -166,6 +166,21 @@ describe("the envelope decoder", () => {
 
   it("ignores unknown fields, for tabs newer than the relay", () => {
     expect(decode('{"t":"drop","link":3,"why":"spam"}')).toEqual({ ok: true, msg: { t: "drop", link: 3 } });
+  });
+
+  it("decodes a repeated header from memory with the same result, and anything else afresh", () => {
+    const decoder = new TabDecoder(16);
+    const frameOf = (text: string) => {
+      const r = decoder.decode(Buffer.from(text));
+      return r.ok && r.msg.t === "send" ? [r.msg.to, r.msg.frame.toString()] : r.ok ? r.msg : r.reason;
+    };
+    expect(frameOf('{"t":"send","to":"ws://a"}\none')).toEqual(["ws://a", "one"]);
+    expect(frameOf('{"t":"send","to":"ws://a"}\ntwo')).toEqual(["ws://a", "two"]);
+    expect(frameOf('{"t":"send","to":"ws://a"}x\nthree')).toBe(RelayReason.EnvelopeNotJson);
+    expect(frameOf('{"t":"send","to":"ws://a"}')).toBe(RelayReason.EnvelopeShape);
+    expect(frameOf(`{"t":"send","to":"ws://a"}\n${"x".repeat(17)}`)).toBe(RelayReason.FrameTooLarge);
+    expect(frameOf('{"t":"send","to":"ws://b"}\nfour')).toEqual(["ws://b", "four"]);
+    expect(frameOf('{"t":"close","to":"ws://b"}')).toEqual({ t: "close", to: "ws://b" });
   });
 
   it("refuses a frame over the limit, naming the address", () => {
