@@ -6,7 +6,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { checkHost, type DialPolicy } from "./dial-rule.ts";
+import { checkHost, type DialPolicy } from "../src/protocol/dial-rule.ts";
 import { RelayReason } from "./reasons.ts";
 
 export type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;

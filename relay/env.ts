@@ -3,7 +3,7 @@
  * function of the environment so a typo is a clear refusal, not a silent
  * default. docs/relay.md lists every name.
  */
-import type { DialPolicy } from "./dial-rule.ts";
+import type { DialPolicy } from "../src/protocol/dial-rule.ts";
 import type { RelayConfig, RelayLimits } from "./options.ts";
 
 export const LIMIT_ENV: Readonly<Record<keyof RelayLimits, string>> = {

@@ -6,7 +6,7 @@
  * escaped, parsed or re-serialised, only sliced and concatenated.
  */
 import * as v from "valibot";
-import { MAX_ADDRESS_LENGTH } from "./dial-rule.ts";
+import { MAX_ADDRESS_LENGTH } from "../src/protocol/dial-rule.ts";
 import { RelayReason } from "./reasons.ts";
 
 export type PeerKind = "tab" | "native" | "home";

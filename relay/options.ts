@@ -3,7 +3,7 @@
  * public. docs/relay.md has the same table, with the environment names.
  */
 import { fileURLToPath } from "node:url";
-import { DEFAULT_DIAL_POLICY, type DialPolicy } from "./dial-rule.ts";
+import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../src/protocol/dial-rule.ts";
 
 export interface RelayLimits {
   /** Largest frame carried, either way (PROTOCOL.md: 1 MiB is plenty for one block). */

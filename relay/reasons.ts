@@ -3,6 +3,8 @@
  * and tests match on the code (it is also the WebSocket close reason text);
  * `detail` is for people. docs/relay.md lists them all.
  */
+import { AddressReason } from "../src/protocol/dial-rule.ts";
+
 export const RelayReason = {
   // a tab's envelope
   EnvelopeNotJson: "envelope-not-json",
@@ -20,14 +22,8 @@ export const RelayReason = {
   InboundFull: "inbound-full",
   Backpressure: "backpressure",
   HeartbeatTimeout: "heartbeat-timeout",
-  // dialing on a tab's behalf
-  AddressNotUrl: "address-not-url",
-  AddressScheme: "address-scheme",
-  AddressHost: "address-host",
-  AddressLoopback: "address-loopback",
-  AddressPrivate: "address-private",
-  AddressLinkLocal: "address-link-local",
-  AddressSpecial: "address-special",
+  // dialing on a tab's behalf: the same codes as a node's dial rule
+  ...AddressReason,
   DialFailed: "dial-failed",
   PeerUnknown: "peer-unknown",
   // lifecycle of tabs and links

@@ -4,7 +4,7 @@
  * dial rule and the tab's link cap allow.
  */
 import type { RelayContext } from "./context.ts";
-import { checkDialAddress } from "./dial-rule.ts";
+import { checkDialAddress } from "../src/protocol/dial-rule.ts";
 import type { OutboundLink } from "./links.ts";
 import { NativeLink } from "./native-link.ts";
 import { RelayReason } from "./reasons.ts";

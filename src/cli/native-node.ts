@@ -52,7 +52,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   const wallet = await loadWallet(store, config.privateKey);
   const platform = nodePlatform(log);
   const opening = Date.now();
-  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: { allowLoopback: true, allowPrivate: config.allowPrivate } }, platform);
+  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: { allowLoopback: true, allowPrivate: config.allowPrivate, allowLinkLocal: config.allowPrivate } }, platform);
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
   const transport = new WsTransport(server, node, { log });
   node.useTransport(transport);

@@ -12,7 +12,7 @@ import { Chain, type BlockEntry, type ChainChange } from "../core/chain.ts";
 import { Mempool } from "../core/mempool.ts";
 import { Reason, type Result } from "../core/reasons.ts";
 import { VerifiedCache, type SignatureVerifier, type SignedTransaction } from "../core/transaction.ts";
-import { checkDialAddress, type AddressPolicy, type AddressReason, DEFAULT_ADDRESS_POLICY } from "../protocol/address-policy.ts";
+import { checkDialAddress, DEFAULT_DIAL_POLICY, type AddressReason, type DialPolicy } from "../protocol/dial-rule.ts";
 import { MessageType, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
 import { ChainStreams } from "./chain-stream.ts";
 import { PeerTable, type Peer, type PeerView } from "./peers.ts";
@@ -22,7 +22,7 @@ import type { Link, LinkHandler, Transport } from "./transport.ts";
 export interface NodeConfig {
   /** MY_ADDRESS: what this node tells others to dial. */
   readonly address: string;
-  readonly addressPolicy: AddressPolicy;
+  readonly addressPolicy: DialPolicy;
   readonly maxOutbound: number;
   readonly maxInbound: number;
   /** A chain stream that never sets `finished` (v0.2.0) ends after this much quiet. */
@@ -38,7 +38,7 @@ export interface NodeConfig {
 }
 
 export const DEFAULT_NODE_CONFIG: Omit<NodeConfig, "address"> = {
-  addressPolicy: DEFAULT_ADDRESS_POLICY,
+  addressPolicy: DEFAULT_DIAL_POLICY,
   maxOutbound: 32,
   maxInbound: 64,
   streamQuietMs: 2_000,

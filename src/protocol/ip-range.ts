@@ -1,9 +1,22 @@
 /**
- * Which kind of network a host is in, from its text alone (pure: no DNS). The
- * relay dials addresses that strangers name, so anything that is not plainly a
- * public unicast address is classified, and the dial rule decides.
+ * Which kind of network a host is in, from its text alone (pure: no DNS, no
+ * node:*). Nodes and the relay dial addresses that strangers name, so anything
+ * that is not plainly a public unicast address is classified, and the dial
+ * rule (dial-rule.ts) decides.
  */
-import { isIPv4, isIPv6 } from "node:net";
+
+/** A dotted quad as URL parsers write it (they turn other IPv4 spellings into this). */
+const isIPv4 = (text: string) => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text) && text.split(".").every((n) => Number(n) <= 255 && String(Number(n)) === n);
+/** Without node:net, so the rule runs in the page too: the URL parser validates IPv6 text exactly. */
+function isIPv6(text: string): boolean {
+  if (!text.includes(":")) return false;
+  try {
+    new URL(`ws://[${text}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type HostClass = "public" | "name" | "loopback" | "private" | "link-local" | "special" | "invalid";
 
