@@ -77,10 +77,6 @@ export class Chain {
     this.main.push(genesis);
   }
 
-  get txOptions(): TxCheckOptions {
-    return this.options;
-  }
-
   tip(): BlockEntry {
     return this.main[this.main.length - 1]!;
   }

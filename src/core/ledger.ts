@@ -51,11 +51,6 @@ export class Ledger implements LedgerView {
     return { height: this.height, balances: [...this.balances].sort(byKey), spent: [...this.spent].sort(byKey) };
   }
 
-  /** How many addresses hold a record; for status pages. */
-  get accounts(): number {
-    return this.balances.size;
-  }
-
   private credit(address: string, delta: number): void {
     const next = (this.balances.get(address) ?? 0) + delta;
     if (next === 0) this.balances.delete(address);
