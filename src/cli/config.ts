@@ -2,6 +2,8 @@
  * The native node's configuration, from the environment as the tutorial's
  * nodes take it (PORT, PEERS, MY_ADDRESS, PRIVATE_KEY), plus Tabnode's own.
  */
+import { availableParallelism } from "node:os";
+
 export const HELP = `Tabnode native node: a full node of the JeChain network.
 
 Usage: npm run node            (or: npx tsx src/cli/main.ts)
@@ -16,6 +18,8 @@ Environment:
   DATA_DIR      where the chain and the key are stored (SQLite)                     [./data/PORT]
   MINE          1 to mine continuously to this node's key                           [0]
   MINE_THREADS  mining threads (worker_threads beyond the first)                     [1]
+  VERIFY_THREADS threads that verify a chain stream's signatures; 0 verifies them
+                on the main thread, in order                                         [CPU count]
   ALLOW_PRIVATE 1 to dial peers in private and link-local address ranges            [0]
 
 HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
@@ -31,6 +35,7 @@ export interface CliConfig {
   readonly dataDir: string | null;
   readonly mine: boolean;
   readonly mineThreads: number;
+  readonly verifyThreads: number;
   readonly allowPrivate: boolean;
 }
 
@@ -45,6 +50,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const threadsText = env.MINE_THREADS ?? "1";
   const mineThreads = Number(threadsText);
   if (!/^\d+$/.test(threadsText) || mineThreads < 1 || mineThreads > 256) return { ok: false, error: `MINE_THREADS must be a whole number from 1 to 256, got ${JSON.stringify(threadsText)}` };
+  const verifyText = env.VERIFY_THREADS ?? String(availableParallelism());
+  const verifyThreads = Number(verifyText);
+  if (!/^\d+$/.test(verifyText) || verifyThreads > 256) return { ok: false, error: `VERIFY_THREADS must be a whole number from 0 to 256, got ${JSON.stringify(verifyText)}` };
   const peers = (env.PEERS ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0);
   return {
     ok: true,
@@ -57,6 +65,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       dataDir: env.DATA_DIR?.trim() || null,
       mine: env.MINE === "1",
       mineThreads,
+      verifyThreads,
       allowPrivate: env.ALLOW_PRIVATE === "1",
     },
   };

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { generateWallet, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
 import { SlicedPool } from "../miner/pool.ts";
-import { nodeThreadPool } from "../platform/thread-pool.ts";
+import { nodeThreadPool, nodeVerifyThreads } from "../platform/thread-pool.ts";
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode } from "../node/node.ts";
 import { SqliteStore } from "../platform/sqlite-store.ts";
@@ -50,7 +50,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteStore(dataDir);
   const wallet = await loadWallet(store, config.privateKey);
-  const platform = nodePlatform(log);
+  const platform = { ...nodePlatform(log), verifyThreads: { count: config.verifyThreads, factory: nodeVerifyThreads } };
   const opening = Date.now();
   const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: { allowLoopback: true, allowPrivate: config.allowPrivate, allowLinkLocal: config.allowPrivate } }, platform);
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
@@ -74,6 +74,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
     miner,
     async close() {
       miner.dispose();
+      node.close();
       await transport.close();
       await new Promise<void>((done) => server.close(() => done()));
       await node.flushed();

@@ -76,17 +76,58 @@ export type SignatureVerifier = (request: VerifyRequest) => boolean;
 /** The core's verifier: elliptic, the library the seed network signs with. */
 export const ellipticVerifier: SignatureVerifier = (r) => verifyDigest(r.address, r.digest, r.sig);
 
-/** Transactions whose signature already verified, by their JSON text; bounded, oldest forgotten first. */
+/**
+ * Verdicts on transactions' signatures, by the transaction's JSON text (which
+ * fixes every signed field and the signature): a signature is verified once,
+ * whether it came alone, in a block or in a chain stream checked ahead by
+ * worker threads. Bounded; the oldest verdict is forgotten first.
+ */
 export class VerifiedCache {
-  private readonly seen = new Set<string>();
+  private readonly verdicts = new Map<string, boolean>();
   constructor(private readonly max = 50_000) {}
-  has(key: string): boolean {
-    return this.seen.has(key);
+  /** true or false once verified; undefined when never seen. */
+  verdict(key: string): boolean | undefined {
+    return this.verdicts.get(key);
   }
-  add(key: string): void {
-    if (this.seen.size >= this.max) this.seen.delete(this.seen.values().next().value as string);
-    this.seen.add(key);
+  record(key: string, ok: boolean): void {
+    if (this.verdicts.size >= this.max && !this.verdicts.has(key)) this.verdicts.delete(this.verdicts.keys().next().value as string);
+    this.verdicts.set(key, ok);
   }
+}
+
+/**
+ * One signature to check, in a form that crosses a thread boundary (plain
+ * strings): what a chain stream hands to verification workers before its
+ * blocks are validated in order.
+ */
+export interface SignatureJob {
+  /** The transaction's JSON text: the cache key. */
+  readonly key: string;
+  readonly address: string;
+  readonly preimage: string;
+  readonly der: string;
+}
+
+/**
+ * The signature job of a value that looks like a signed transaction (rewards
+ * are signed by the mint key), or null for anything else (the unsigned genesis
+ * transaction, wrong field types): a cheap pre-filter,
+ * since checkTransaction judges every rule again before it uses the verdict.
+ */
+export function signatureJobOf(value: unknown): SignatureJob | null {
+  if (typeof value !== "object" || value === null) return null;
+  const tx = value as Partial<Record<keyof SignedTransaction, unknown>>;
+  if (typeof tx.from !== "string" || typeof tx.to !== "string" || typeof tx.signature !== "string") return null;
+  if (typeof tx.amount !== "number" || typeof tx.gas !== "number") return null;
+  const signed = value as SignedTransaction;
+  return { key: JSON.stringify(value), address: signed.from, preimage: signedMessagePreimage(signed), der: signed.signature };
+}
+
+/** A job's verdict, as checkTransaction would reach it: strict DER and a canonical address first. */
+export function verifyJob(job: SignatureJob, verify: SignatureVerifier = ellipticVerifier): boolean {
+  const sig = decodeSignature(job.der);
+  if (sig === null || !isCanonicalAddress(job.address)) return false;
+  return verify({ address: job.address, preimage: job.preimage, digest: sha256Bytes(job.preimage), sig, der: job.der });
 }
 
 export interface TxCheckOptions {
@@ -128,13 +169,14 @@ export function checkTransaction(value: unknown, options: TxCheckOptions = {}): 
   if (sig === null) return fail(Reason.SignatureEncoding, "signature is not strict DER in lowercase hex with 1 <= r, s < n");
   const signed = tx as unknown as SignedTransaction;
   const cacheKey = JSON.stringify(signed);
-  if (!options.cache?.has(cacheKey)) {
+  let verified = options.cache?.verdict(cacheKey);
+  if (verified === undefined) {
     const verify = options.verify ?? ellipticVerifier;
     const preimage = signedMessagePreimage(signed);
-    const request = { address: signed.from, preimage, digest: sha256Bytes(preimage), sig, der: signed.signature };
-    if (!verify(request)) return fail(Reason.SignatureInvalid, "signature does not verify against from");
-    options.cache?.add(cacheKey);
+    verified = verify({ address: signed.from, preimage, digest: sha256Bytes(preimage), sig, der: signed.signature });
+    options.cache?.record(cacheKey, verified);
   }
+  if (!verified) return fail(Reason.SignatureInvalid, "signature does not verify against from");
   return {
     ok: true,
     checked: { tx: signed, norm: normalisedSignature(sig), fingerprint: fingerprint(signed), cost: signed.amount + signed.gas },

@@ -17,6 +17,7 @@ import { MessageType, decodeFrame, encodeFrame, type Message, type MessageOf } f
 import { ChainStreams } from "./chain-stream.ts";
 import { PeerTable, type Peer, type PeerView } from "./peers.ts";
 import type { NodeStore } from "./store.ts";
+import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
 import type { Link, LinkHandler, Transport } from "./transport.ts";
 
 export interface NodeConfig {
@@ -55,6 +56,8 @@ export interface NodeEnv {
   readonly schedule: (fn: () => void, ms: number) => () => void;
   readonly log: (line: string) => void;
   readonly verify?: SignatureVerifier;
+  /** Threads that verify a chain stream's signatures ahead of validation; without them, a stream is verified in order. */
+  readonly verifyThreads?: { readonly count: number; readonly factory: VerifyThreadFactory };
 }
 
 export type DialResult = { readonly ok: true } | { readonly ok: false; readonly reason: AddressReason | "dial-self" | "dial-banned" | "dial-peer-cap"; readonly detail: string };
@@ -91,6 +94,7 @@ export class PeerNode implements LinkHandler {
   private address: string;
   private persisted: Promise<unknown> = Promise.resolve();
   private readonly verified = new VerifiedCache();
+  private readonly verifyPool: VerifyPool | null;
 
   private constructor(
     readonly config: NodeConfig,
@@ -101,12 +105,16 @@ export class PeerNode implements LinkHandler {
     this.chain = new Chain({ verify: env.verify, cache });
     this.mempool = new Mempool({ verify: env.verify, cache });
     this.address = config.address;
+    const threads = env.verifyThreads;
+    this.verifyPool = threads !== undefined && threads.count > 0 ? new VerifyPool(threads.count, threads.factory, cache) : null;
+    const pool = this.verifyPool;
     this.streams = new ChainStreams(
       config.streamQuietMs,
       config.streamChunk,
       env.schedule,
       (peer, blocks, announced, done) => this.takeStream(peer, blocks, announced, done),
       (received, done) => this.emit({ type: "sync", received, done }),
+      () => (pool === null ? null : new StreamVerifier(pool, cache)),
     );
   }
 
@@ -116,11 +124,22 @@ export class PeerNode implements LinkHandler {
     const stored = await store.loadBlocks();
     for (const s of stored) {
       // Every rule is checked again except the signatures: they verified before the block was stored.
-      for (const tx of s.block.data) node.verified.add(JSON.stringify(tx));
+      for (const tx of s.block.data) node.verified.record(JSON.stringify(tx), true);
       const r = node.chain.addBlock(s.block, s.next, Number.MAX_SAFE_INTEGER);
       if (!r.ok) throw new Error(`the store holds a block this node cannot accept (${r.reason}: ${r.detail}); refusing to start on it`);
     }
     return node;
+  }
+
+  /** Resolves once every chain stream chunk received so far has been validated (and its change handed to the store). */
+  streamsIdle(): Promise<void> {
+    return this.streams.idle();
+  }
+
+  /** Stops taking chain streams and ends the verification threads. */
+  close(): void {
+    this.streams.close();
+    this.verifyPool?.dispose();
   }
 
   useTransport(transport: Transport): void {
@@ -368,7 +387,8 @@ export class PeerNode implements LinkHandler {
       return false;
     }
     if (r.added.length > 0) {
-      this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}`);
+      const ahead = this.verifyPool === null ? "" : `; ${this.verifyPool.verified} signatures verified ahead in ${this.verifyPool.size} threads so far`;
+      this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}${ahead}`);
       this.commit(r, () => {});
     }
     return true;

@@ -1,25 +1,35 @@
 /**
- * The native node's hash pool: MINE_THREADS worker_threads. Under tsx the
- * thread first registers tsx's loader, so it can import the TypeScript entry.
+ * The native node's threads (worker_threads): MINE_THREADS mining threads and
+ * the threads that verify chain streams. Under tsx a thread first registers
+ * tsx's loader, so it can import its TypeScript entry.
  */
 import { Worker } from "node:worker_threads";
 import type { HashPool, PoolListener } from "../miner/pool.ts";
 import { ThreadPool, reportTo, type MinerReport } from "../miner/thread.ts";
+import type { VerifyReply, VerifyThreadFactory } from "../node/verify-pool.ts";
 
-const entry = new URL("./mine-thread.ts", import.meta.url).href;
-
-function bootstrap(): string {
+function startThread<M>(entry: string, what: string, onMessage: (m: M) => void): Worker {
   const tsx = import.meta.resolve("tsx/esm/api");
-  return `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  const url = new URL(entry, import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`;
+  const w = new Worker(bootstrap, { eval: true });
+  w.on("message", (m: M) => onMessage(m));
+  w.on("error", (err) => console.error(`${what} thread failed: ${err.message}`));
+  return w;
 }
 
 export function nodeThreadPool(threads: number, listener: PoolListener): HashPool {
   return new ThreadPool(
     Array.from({ length: threads }, () => {
-      const w = new Worker(bootstrap(), { eval: true });
-      w.on("message", (r: MinerReport) => reportTo(listener)(r));
-      w.on("error", (err) => console.error(`mining thread failed: ${err.message}`));
+      const w = startThread("./mine-thread.ts", "mining", (r: MinerReport) => reportTo(listener)(r));
       return { post: (c) => w.postMessage(c), terminate: () => void w.terminate() };
     }),
   );
 }
+
+/** Threads that verify signatures through OpenSSL (verify-thread.ts); they do not keep the process alive. */
+export const nodeVerifyThreads: VerifyThreadFactory = (reply) => {
+  const w = startThread("./verify-thread.ts", "verification", (r: VerifyReply) => reply(r));
+  w.unref();
+  return { post: (r) => w.postMessage(r), terminate: () => void w.terminate() };
+};

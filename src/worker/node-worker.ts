@@ -9,6 +9,7 @@ import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
 import { IdbStore } from "../platform/idb-store.ts";
 import { RelayTransport, type RelayPeer } from "../platform/relay-transport.ts";
+import { browserVerifier, browserVerifyThreads } from "../platform/browser-verify.ts";
 import { browserWorkerPool } from "../platform/worker-pool.ts";
 import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
 import { TxIndex } from "./tx-index.ts";
@@ -49,7 +50,12 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   const vault = new WalletVault(store, random);
   const opened = await vault.open();
   post({ ev: "wallet", address: opened.address, locked: opened.wallet === null, encrypted: opened.encrypted });
-  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address: "" }, env);
+  const verify = await browserVerifier().catch((err: unknown) => {
+    env.log(`libsecp256k1 did not load, verifying with elliptic: ${String(err)}`);
+    return undefined;
+  });
+  const verifyThreads = { count: Math.max(1, navigator.hardwareConcurrency || 1), factory: browserVerifyThreads };
+  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address: "" }, { ...env, verify, verifyThreads });
   const index = new TxIndex();
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(threads, listener));

@@ -61,15 +61,18 @@ describe("with a tutorial-style peer", () => {
     expect(seed.chain[2]!.hash).toBe(tip);
   });
 
-  it("takes a v0.2.0 chain stream (genesis included, never finished) and survives its non-JSON info frame", async () => {
+  it("takes a v0.2.0 chain stream (genesis included, never finished), verified in threads, and survives its non-JSON info frame", async () => {
     const seed = await seedPeer("v0.2.0");
     for (let i = 0; i < 3; i++) {
       seed.pay(newWallet().address, 10 + i, 1);
       seed.mine();
     }
-    const node = await startNode({ PEERS: seed.address });
+    const node = await startNode({ PEERS: seed.address, VERIFY_THREADS: "2" });
     await until("node synced the seed's 3 blocks", async () => (await height(node)) === 3, 20_000);
     expect((await node.get("/api/status")).tip).toBe(seed.chain[3]!.hash);
+    // The 2 threads verified the stream before validation, each signature once: 3 payments and one
+    // reward, since the tutorial's deterministic signing makes the 3 blocks' rewards (298 to one miner) identical.
+    expect(node.logs.some((l) => l.includes("4 signatures verified ahead in 2 threads"))).toBe(true);
     await until("the non-JSON answer was logged", () => node.logs.some((l) => l.includes("frame-not-json")));
     expect((await node.get("/api/status")).height).toBe(3);
   });

@@ -1,0 +1,107 @@
+/**
+ * Chain streams verified ahead by threads: every signature is verified once,
+ * in a thread, and validation in order only reads the verdicts.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Block } from "../../src/core/block.ts";
+import { Chain } from "../../src/core/chain.ts";
+import { ellipticVerifier, signatureJobOf, verifyJob, VerifiedCache, type SignatureJob, type SignatureVerifier, type SignedTransaction, type VerifyRequest } from "../../src/core/transaction.ts";
+import { ChainStreams } from "../../src/node/chain-stream.ts";
+import type { Peer } from "../../src/node/peers.ts";
+import { StreamVerifier, VerifyPool, verifyThreadHandler, type VerifyThreadFactory } from "../../src/node/verify-pool.ts";
+import { nodeVerifyThreads } from "../../src/platform/thread-pool.ts";
+import { forge, newWallet } from "../support/chain-builder.ts";
+import { buildLongChain } from "../support/long-chain.ts";
+
+/** Counts verifications per transaction (by the request's fields). */
+function counting(counts: Map<string, number>): SignatureVerifier {
+  return (r: VerifyRequest) => {
+    const key = r.preimage + "/" + r.der;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return ellipticVerifier(r);
+  };
+}
+
+/** Threads in this process: the real handler, answering on a later turn as a thread would. */
+const inProcessThreads = (verify: SignatureVerifier): VerifyThreadFactory => (reply) => {
+  const handle = verifyThreadHandler(verify, reply);
+  return { post: (req) => void setTimeout(() => handle(req), 0), terminate: () => {} };
+};
+
+const long = buildLongChain(30, 3);
+const signatures = long.blocks.reduce((n, b) => n + b.data.length, 0);
+
+function sync(blocks: readonly Block[]) {
+  const cache = new VerifiedCache();
+  const main = new Map<string, number>();
+  const threads = new Map<string, number>();
+  const chain = new Chain({ verify: counting(main), cache });
+  const pool = new VerifyPool(2, inProcessThreads(counting(threads)), cache);
+  const refusals: string[] = [];
+  const streams = new ChainStreams(
+    60_000,
+    10,
+    () => () => {},
+    (_peer, values, announced) => {
+      const r = chain.addBranch(values, announced, long.now);
+      if (!r.ok) refusals.push(r.reason);
+      return r.ok;
+    },
+    () => {},
+    () => new StreamVerifier(pool, cache),
+  );
+  const peer = { link: { id: 1 } } as unknown as Peer;
+  blocks.forEach((b, i) => streams.push(peer, JSON.parse(JSON.stringify(b)), null, i === blocks.length - 1));
+  return { chain, main, threads, refusals, idle: () => streams.idle() };
+}
+
+describe("chain streams verified ahead", () => {
+  it("verifies each signature once, in the threads, and ends on the same tip", async () => {
+    const s = sync(long.blocks);
+    await s.idle();
+    expect(s.refusals).toEqual([]);
+    expect(s.chain.tip().block.hash).toBe(long.chain.tip().block.hash);
+    expect(s.main.size).toBe(0);
+    expect(s.threads.size).toBe(signatures);
+    expect([...s.threads.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("refuses the chunk with a bad signature, having verified it only once", async () => {
+    const blocks = long.blocks.slice(0, 25);
+    const bad = blocks[20]!;
+    const tx = bad.data[1] as SignedTransaction;
+    const data = [bad.data[0]!, { ...tx, amount: tx.amount + 1 }, ...bad.data.slice(2)];
+    blocks[20] = forge(bad.prevHash, bad.timestamp, data, long.chain.at(21)!.difficulty);
+    const s = sync(blocks);
+    await s.idle();
+    expect(s.refusals).toEqual(["signature-invalid"]);
+    expect(s.chain.height).toBe(20);
+    const all = [...s.main.entries(), ...s.threads.entries()];
+    expect(all.filter(([k]) => k.includes(tx.signature)).length).toBe(1);
+    expect(new Set(all.map(([k]) => k)).size).toBe(all.length);
+    expect(all.every(([, n]) => n === 1)).toBe(true);
+  });
+});
+
+describe("native verification threads", () => {
+  const cache = new VerifiedCache();
+  const pool = new VerifyPool(2, nodeVerifyThreads, cache);
+  afterAll(() => pool.dispose());
+
+  it("give OpenSSL's verdicts, the same as elliptic's, for valid, tampered and malformed signatures", async () => {
+    const jobs: SignatureJob[] = [];
+    for (const b of long.blocks.slice(0, 10)) {
+      for (const tx of b.data.slice(1) as SignedTransaction[]) {
+        jobs.push(signatureJobOf(tx)!);
+        jobs.push(signatureJobOf({ ...tx, gas: tx.gas + 1 })!);
+        jobs.push(signatureJobOf({ ...tx, signature: tx.signature.slice(2) })!);
+        jobs.push(signatureJobOf({ ...tx, from: newWallet().address })!);
+      }
+    }
+    await Promise.all([pool.verify(jobs.slice(0, 60)), pool.verify(jobs.slice(60))]);
+    expect(pool.verified).toBe(jobs.length);
+    const verdicts = jobs.map((j) => cache.verdict(j.key));
+    expect(verdicts).toEqual(jobs.map((j) => verifyJob(j)));
+    expect(verdicts.filter((v) => v === true).length).toBe(jobs.length / 4);
+  });
+});
