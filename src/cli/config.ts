@@ -3,6 +3,9 @@
  * nodes take it (PORT, PEERS, MY_ADDRESS, PRIVATE_KEY), plus Tabnode's own.
  */
 import { availableParallelism } from "node:os";
+import { VERIFIERS, type VerifierName } from "../platform/node-verifier.ts";
+
+const isVerifierName = (v: string): v is VerifierName => (VERIFIERS as readonly string[]).includes(v);
 
 export const HELP = `Tabnode native node: a full node of the JeChain network.
 
@@ -18,6 +21,7 @@ Environment:
   DATA_DIR      where the chain and the key are stored (SQLite)                     [./data/PORT]
   MINE          1 to mine continuously to this node's key                           [0]
   MINE_THREADS  mining threads (worker_threads beyond the first)                     [1]
+  VERIFIER      signature verifier: libsecp256k1 (WebAssembly) or openssl (node:crypto)  [libsecp256k1]
   VERIFY_THREADS threads that verify a chain stream's signatures; 0 verifies them
                 on the main thread, in order                                         [CPU count]
   ALLOW_PRIVATE 1 to dial peers in private and link-local address ranges            [0]
@@ -36,6 +40,7 @@ export interface CliConfig {
   readonly mine: boolean;
   readonly mineThreads: number;
   readonly verifyThreads: number;
+  readonly verifier: VerifierName;
   readonly allowPrivate: boolean;
 }
 
@@ -53,6 +58,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const verifyText = env.VERIFY_THREADS ?? String(availableParallelism());
   const verifyThreads = Number(verifyText);
   if (!/^\d+$/.test(verifyText) || verifyThreads > 256) return { ok: false, error: `VERIFY_THREADS must be a whole number from 0 to 256, got ${JSON.stringify(verifyText)}` };
+  const verifier = env.VERIFIER ?? "libsecp256k1";
+  if (!isVerifierName(verifier)) return { ok: false, error: `VERIFIER must be one of ${VERIFIERS.join(", ")}, got ${JSON.stringify(verifier)}` };
   const peers = (env.PEERS ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0);
   return {
     ok: true,
@@ -66,6 +73,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       mine: env.MINE === "1",
       mineThreads,
       verifyThreads,
+      verifier,
       allowPrivate: env.ALLOW_PRIVATE === "1",
     },
   };

@@ -14,6 +14,7 @@ import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode } from "../node/node.ts";
 import { SqliteStore } from "../platform/sqlite-store.ts";
 import { nodePlatform, nodeRandom } from "../platform/node-env.ts";
+import { nodeVerifier } from "../platform/node-verifier.ts";
 import { WsTransport } from "../platform/ws-transport.ts";
 import type { CliConfig } from "./config.ts";
 import { createApi } from "./http-api.ts";
@@ -50,7 +51,10 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteStore(dataDir);
   const wallet = await loadWallet(store, config.privateKey);
-  const platform = { ...nodePlatform(log), verifyThreads: { count: config.verifyThreads, factory: nodeVerifyThreads } };
+  const platform = {
+    ...nodePlatform(log, await nodeVerifier(config.verifier)),
+    verifyThreads: { count: config.verifyThreads, factory: nodeVerifyThreads(config.verifier) },
+  };
   const opening = Date.now();
   const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: { allowLoopback: true, allowPrivate: config.allowPrivate, allowLinkLocal: config.allowPrivate } }, platform);
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);

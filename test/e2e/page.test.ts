@@ -129,6 +129,9 @@ describe("two tabs of one browser", () => {
     for (const page of [first, second]) await until("a peer", async () => (await num(page, "peer-count")) >= 1, 20_000);
     const height = (await home.get("/api/status")).height as number;
     for (const page of [first, second]) await until("the home node's height", async () => (await num(page, "height")) === height, 30_000);
+    // The home node's chain came as a stream whose signatures the tab's verification workers checked ahead.
+    const logs = await Promise.all([first, second].map((page) => text(page, "node-log")));
+    expect(logs.join("\n")).toMatch(/chain stream from .*: \d+ new blocks.*; \d+ signatures verified ahead in \d+ threads/);
     await second.screenshot({ path: `${SHOTS}06-second-tab.png`, fullPage: true });
   }, 120_000);
 });

@@ -9,9 +9,9 @@ import { bytesToHex, hexToBytes, sha256Bytes } from "../../src/core/hash.ts";
 import { ec } from "../../src/core/secp.ts";
 import { checkTransaction, ellipticVerifier, makeTransaction, type SignatureVerifier } from "../../src/core/transaction.ts";
 import { libsecpVerifier } from "../../src/platform/libsecp-verifier.ts";
+import { libsecpWasmFile } from "../../src/platform/node-verifier.ts";
 import { opensslVerifier } from "../../src/platform/openssl-verifier.ts";
 import { GENESIS_HOLDER, newWallet, pay } from "../support/chain-builder.ts";
-import { libsecpWasm } from "../support/libsecp.ts";
 
 const vectors = JSON.parse(readFileSync(new URL("../vectors/jechain-v0.2.0.json", import.meta.url), "utf8"));
 const N = BigInt("0x" + ec.n!.toString(16));
@@ -31,7 +31,7 @@ function highSTwin(signature: string): string {
 
 const verifiers: Record<string, () => SignatureVerifier> = {};
 beforeAll(async () => {
-  const libsecp = await libsecpVerifier(libsecpWasm());
+  const libsecp = await libsecpVerifier(libsecpWasmFile());
   verifiers.openssl = () => opensslVerifier;
   verifiers.libsecp256k1 = () => libsecp;
 });

@@ -85,10 +85,10 @@ describe("chain streams verified ahead", () => {
 
 describe("native verification threads", () => {
   const cache = new VerifiedCache();
-  const pool = new VerifyPool(2, nodeVerifyThreads, cache);
+  const pool = new VerifyPool(2, nodeVerifyThreads("libsecp256k1"), cache);
   afterAll(() => pool.dispose());
 
-  it("give OpenSSL's verdicts, the same as elliptic's, for valid, tampered and malformed signatures", async () => {
+  it("give libsecp256k1's verdicts, the same as elliptic's, for valid, tampered and malformed signatures", async () => {
     const jobs: SignatureJob[] = [];
     for (const b of long.blocks.slice(0, 10)) {
       for (const tx of b.data.slice(1) as SignedTransaction[]) {

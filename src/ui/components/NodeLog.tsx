@@ -6,7 +6,7 @@ export function NodeLog() {
   return (
     <details className="panel log">
       <summary>Node log ({log.length})</summary>
-      <pre className="mono">{log.length === 0 ? "Nothing logged yet." : [...log].reverse().join("\n")}</pre>
+      <pre className="mono" data-testid="node-log">{log.length === 0 ? "Nothing logged yet." : [...log].reverse().join("\n")}</pre>
     </details>
   );
 }
