@@ -106,7 +106,7 @@ export class PeerNode implements LinkHandler {
     this.mempool = new Mempool({ verify: env.verify, cache });
     this.address = config.address;
     const threads = env.verifyThreads;
-    this.verifyPool = threads !== undefined && threads.count > 0 ? new VerifyPool(threads.count, threads.factory, cache) : null;
+    this.verifyPool = threads !== undefined && threads.count > 0 ? new VerifyPool(threads.count, threads.factory, cache, env.log) : null;
     const pool = this.verifyPool;
     this.streams = new ChainStreams(
       config.streamQuietMs,
@@ -129,11 +129,6 @@ export class PeerNode implements LinkHandler {
       if (!r.ok) throw new Error(`the store holds a block this node cannot accept (${r.reason}: ${r.detail}); refusing to start on it`);
     }
     return node;
-  }
-
-  /** Resolves once every chain stream chunk received so far has been validated (and its change handed to the store). */
-  streamsIdle(): Promise<void> {
-    return this.streams.idle();
   }
 
   /** Stops taking chain streams and ends the verification threads. */

@@ -23,8 +23,8 @@ export interface VerifyThread {
   terminate(): void;
 }
 
-/** Makes one thread, which answers every request through `reply`. */
-export type VerifyThreadFactory = (reply: (r: VerifyReply) => void) => VerifyThread;
+/** Makes one thread, which answers every request through `reply`, or calls `failed` if it dies. */
+export type VerifyThreadFactory = (reply: (r: VerifyReply) => void, failed: (why: string) => void) => VerifyThread;
 
 /** The body of a verification thread: answers each request with the verifier it was given. */
 export function verifyThreadHandler(verify: SignatureVerifier, reply: (r: VerifyReply) => void): (request: VerifyRequest) => void {
@@ -37,6 +37,8 @@ export const VERIFY_BATCH = 128;
 export class VerifyPool {
   private threads: VerifyThread[] | null = null;
   private next = 0;
+  /** Set when a thread died: from then on nothing is verified ahead, and validation verifies in order. */
+  private failure: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, { jobs: readonly SignatureJob[]; done: () => void }>();
   /** Signatures verified by the threads so far. */
@@ -46,13 +48,17 @@ export class VerifyPool {
     readonly size: number,
     private readonly factory: VerifyThreadFactory,
     private readonly cache: VerifiedCache,
+    private readonly log: (line: string) => void = () => {},
   ) {}
 
-  /** Verifies `jobs` in one thread and records the verdicts; resolves once they are in the cache. */
+  /**
+   * Verifies `jobs` in one thread and records the verdicts; resolves once they
+   * are in the cache, or at once, without verdicts, when the threads failed.
+   */
   verify(jobs: readonly SignatureJob[]): Promise<void> {
-    if (jobs.length === 0) return Promise.resolve();
+    if (jobs.length === 0 || this.failure !== null) return Promise.resolve();
     // Threads start on first use: a node that never syncs a stream never pays for them.
-    this.threads ??= Array.from({ length: this.size }, () => this.factory((r) => this.settle(r)));
+    this.threads ??= Array.from({ length: this.size }, () => this.factory((r) => this.settle(r), (why) => this.fail(why)));
     const id = this.nextId++;
     const thread = this.threads[this.next++ % this.threads.length]!;
     return new Promise((done) => {
@@ -68,6 +74,13 @@ export class VerifyPool {
     w.jobs.forEach((job, i) => this.cache.record(job.key, reply.verdicts[i] === true));
     this.verified += w.jobs.length;
     w.done();
+  }
+
+  private fail(why: string): void {
+    if (this.failure !== null) return;
+    this.failure = why;
+    this.log(`a verification thread failed (${why}); signatures are verified in order from now on`);
+    this.dispose();
   }
 
   dispose(): void {

@@ -15,8 +15,9 @@ export async function browserVerifier(): Promise<SignatureVerifier> {
 }
 
 let made = 0;
-export const browserVerifyThreads: VerifyThreadFactory = (reply) => {
+export const browserVerifyThreads: VerifyThreadFactory = (reply, failed) => {
   const w = new Worker(new URL("../worker/verify-worker.ts", import.meta.url), { type: "module", name: `tabnode-verify-${made++}` });
   w.onmessage = (e: MessageEvent<VerifyReply>) => reply(e.data);
+  w.onerror = (e) => failed(e.message || "the worker did not load");
   return { post: (r: VerifyRequest) => w.postMessage(r), terminate: () => w.terminate() };
 };

@@ -9,13 +9,13 @@ import { ThreadPool, reportTo, type MinerReport } from "../miner/thread.ts";
 import type { VerifyReply, VerifyThreadFactory } from "../node/verify-pool.ts";
 import type { VerifierName } from "./node-verifier.ts";
 
-function startThread<M>(entry: string, what: string, onMessage: (m: M) => void, workerData?: unknown): Worker {
+function startThread<M>(entry: string, what: string, onMessage: (m: M) => void, workerData?: unknown, onError = (err: Error) => console.error(`${what} thread failed: ${err.message}`)): Worker {
   const tsx = import.meta.resolve("tsx/esm/api");
   const url = new URL(entry, import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`;
   const w = new Worker(bootstrap, { eval: true, workerData });
   w.on("message", (m: M) => onMessage(m));
-  w.on("error", (err) => console.error(`${what} thread failed: ${err.message}`));
+  w.on("error", onError);
   return w;
 }
 
@@ -31,8 +31,8 @@ export function nodeThreadPool(threads: number, listener: PoolListener): HashPoo
 /** Threads that verify signatures with `verifier` (verify-thread.ts); they do not keep the process alive. */
 export const nodeVerifyThreads =
   (verifier: VerifierName): VerifyThreadFactory =>
-  (reply) => {
-    const w = startThread("./verify-thread.ts", "verification", (r: VerifyReply) => reply(r), { verifier });
+  (reply, failed) => {
+    const w = startThread("./verify-thread.ts", "verification", (r: VerifyReply) => reply(r), { verifier }, (err) => failed(err.message));
     w.unref();
     return { post: (r) => w.postMessage(r), terminate: () => void w.terminate() };
   };

@@ -31,12 +31,16 @@ const inProcessThreads = (verify: SignatureVerifier): VerifyThreadFactory => (re
 const long = buildLongChain(30, 3);
 const signatures = long.blocks.reduce((n, b) => n + b.data.length, 0);
 
-function sync(blocks: readonly Block[]) {
+/** Threads that die on their first request, as a worker whose script failed to load would. */
+const dyingThreads: VerifyThreadFactory = (_reply, failed) => ({ post: () => void setTimeout(() => failed("script failed to load"), 0), terminate: () => {} });
+
+function sync(blocks: readonly Block[], factory?: VerifyThreadFactory) {
   const cache = new VerifiedCache();
   const main = new Map<string, number>();
   const threads = new Map<string, number>();
+  const lines: string[] = [];
   const chain = new Chain({ verify: counting(main), cache });
-  const pool = new VerifyPool(2, inProcessThreads(counting(threads)), cache);
+  const pool = new VerifyPool(2, factory ?? inProcessThreads(counting(threads)), cache, (l) => lines.push(l));
   const refusals: string[] = [];
   const streams = new ChainStreams(
     60_000,
@@ -52,7 +56,7 @@ function sync(blocks: readonly Block[]) {
   );
   const peer = { link: { id: 1 } } as unknown as Peer;
   blocks.forEach((b, i) => streams.push(peer, JSON.parse(JSON.stringify(b)), null, i === blocks.length - 1));
-  return { chain, main, threads, refusals, idle: () => streams.idle() };
+  return { chain, main, threads, refusals, lines, idle: () => streams.idle() };
 }
 
 describe("chain streams verified ahead", () => {
@@ -80,6 +84,18 @@ describe("chain streams verified ahead", () => {
     expect(all.filter(([k]) => k.includes(tx.signature)).length).toBe(1);
     expect(new Set(all.map(([k]) => k)).size).toBe(all.length);
     expect(all.every(([, n]) => n === 1)).toBe(true);
+  });
+});
+
+describe("verification threads that fail", () => {
+  it("leave the stream to be verified in order, each signature once, and say so", async () => {
+    const s = sync(long.blocks, dyingThreads);
+    await s.idle();
+    expect(s.refusals).toEqual([]);
+    expect(s.chain.tip().block.hash).toBe(long.chain.tip().block.hash);
+    expect(s.main.size).toBe(signatures);
+    expect([...s.main.values()].every((n) => n === 1)).toBe(true);
+    expect(s.lines).toEqual(["a verification thread failed (script failed to load); signatures are verified in order from now on"]);
   });
 });
 
