@@ -141,6 +141,16 @@ describe("searchNonce", () => {
     }
   });
 
+  // The WebAssembly kernel keeps its digit tables while the layout (digit end, changing digits) stays: searches
+  // that move backwards and forwards within one layout, and alternate between layouts, must not read stale entries.
+  it("searches that reuse, extend and replace the digit tables find what node:crypto finds", () => {
+    const a = asciiPrefix(5116, 41);
+    const b = asciiPrefix(5117, 42);
+    for (const start of [1_005_000, 1_004_990, 1_000_000, 1_009_990, 1_005_000, 2_000_003, 1_004_000]) {
+      for (const prefix of [a, b, a]) expect(searchNonce(prefix, 2, start, 600)).toEqual(referenceSearch(prefix, 2, start, 600));
+    }
+  });
+
   it("switching prefixes between calls (two jobs in turn) keeps each one's answer", () => {
     const a = asciiPrefix(300, 31);
     const b = asciiPrefix(301, 32);
