@@ -152,7 +152,8 @@ export class Chain {
     return this.adoptOrphans(result, now);
   }
 
-  private isKnownBlock(value: unknown): boolean {
+  /** Whether `value` is, byte for byte, a block this chain holds (genesis included). */
+  isKnownBlock(value: unknown): boolean {
     if (typeof value !== "object" || value === null) return false;
     const hash = (value as { hash?: unknown }).hash;
     const entry = typeof hash === "string" ? this.entries.get(hash) : undefined;

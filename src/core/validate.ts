@@ -27,9 +27,10 @@ export interface CheckedBlock {
 }
 
 /**
- * Every rule of a block that needs neither its parent nor state. Never throws.
+ * The cheap rules of a block, none of which verifies a signature: shape, key
+ * order, timestamp form, and the hash of its contents. Never throws.
  */
-export function checkBlock(value: unknown, options: TxCheckOptions = {}): Result<{ checked: CheckedBlock }> {
+export function checkBlockHeader(value: unknown): Result<{ block: Block; timestamp: number }> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail(Reason.BlockShape, "a block is a JSON object");
   const keys = Object.keys(value);
   if (keys.length !== BLOCK_KEYS.length || keys.some((k, i) => k !== BLOCK_KEYS[i])) {
@@ -45,8 +46,17 @@ export function checkBlock(value: unknown, options: TxCheckOptions = {}): Result
   const block = value as Block;
   const actual = blockHash(block);
   if (actual !== block.hash) return fail(Reason.HashMismatch, `hash is ${block.hash}, the contents hash to ${actual}`);
+  return { ok: true, block, timestamp };
+}
 
-  const data = b.data as unknown[];
+/**
+ * Every rule of a block that needs neither its parent nor state. Never throws.
+ */
+export function checkBlock(value: unknown, options: TxCheckOptions = {}): Result<{ checked: CheckedBlock }> {
+  const header = checkBlockHeader(value);
+  if (!header.ok) return header;
+  const { block, timestamp } = header;
+  const data = block.data as unknown[];
   const first = data[0];
   if (typeof first !== "object" || first === null || !isMintTransaction(first as { from: string })) {
     return fail(Reason.RewardMissing, "the first transaction must be the reward, from the mint address");

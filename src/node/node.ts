@@ -114,7 +114,7 @@ export class PeerNode implements LinkHandler {
       env.schedule,
       (peer, blocks, announced, done) => this.takeStream(peer, blocks, announced, done),
       (received, done) => this.emit({ type: "sync", received, done }),
-      () => (pool === null ? null : new StreamVerifier(pool, cache)),
+      () => (pool === null ? null : new StreamVerifier(pool, cache, (block) => this.chain.isKnownBlock(block))),
     );
   }
 

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Block } from "../../src/core/block.ts";
 import { Chain } from "../../src/core/chain.ts";
+import { GENESIS } from "../../src/core/genesis.ts";
 import { ellipticVerifier, signatureJobOf, verifyJob, VerifiedCache, type SignatureJob, type SignatureVerifier, type SignedTransaction, type VerifyRequest } from "../../src/core/transaction.ts";
 import { ChainStreams } from "../../src/node/chain-stream.ts";
 import type { Peer } from "../../src/node/peers.ts";
@@ -52,7 +53,7 @@ function sync(blocks: readonly Block[], factory?: VerifyThreadFactory) {
       return r.ok;
     },
     () => {},
-    () => new StreamVerifier(pool, cache),
+    () => new StreamVerifier(pool, cache, (block) => chain.isKnownBlock(block)),
   );
   const peer = { link: { id: 1 } } as unknown as Peer;
   blocks.forEach((b, i) => streams.push(peer, JSON.parse(JSON.stringify(b)), null, i === blocks.length - 1));
@@ -70,6 +71,14 @@ describe("chain streams verified ahead", () => {
     expect([...s.threads.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it("passes over the blocks it holds, as in a v0.2.0 stream that starts at genesis", async () => {
+    const s = sync([GENESIS, ...long.blocks]);
+    await s.idle();
+    expect(s.chain.tip().block.hash).toBe(long.chain.tip().block.hash);
+    expect(s.main.size).toBe(0);
+    expect(s.threads.size).toBe(signatures);
+  });
+
   it("refuses the chunk with a bad signature, having verified it only once", async () => {
     const blocks = long.blocks.slice(0, 25);
     const bad = blocks[20]!;
@@ -84,6 +93,27 @@ describe("chain streams verified ahead", () => {
     expect(all.filter(([k]) => k.includes(tx.signature)).length).toBe(1);
     expect(new Set(all.map(([k]) => k)).size).toBe(all.length);
     expect(all.every(([, n]) => n === 1)).toBe(true);
+  });
+});
+
+describe("chain streams that go wrong", () => {
+  const perBlock = long.blocks[0]!.data.length;
+
+  it("stop the threads at the first block whose hash does not match", async () => {
+    const blocks = long.blocks.map((b, i) => (i === 5 ? { ...b, nonce: b.nonce + 1 } : b));
+    const s = sync(blocks);
+    await s.idle();
+    expect(s.refusals).toEqual(["hash-mismatch"]);
+    expect(s.threads.size).toBe(5 * perBlock);
+    expect(s.main.size).toBe(0);
+  });
+
+  it("stop the threads at the first block that does not link to the one before", async () => {
+    const blocks = [...long.blocks.slice(0, 3), ...long.blocks.slice(4)];
+    const s = sync(blocks);
+    await s.idle();
+    expect(s.refusals).toEqual(["branch-not-linked"]);
+    expect(s.threads.size).toBe(3 * perBlock);
   });
 });
 
