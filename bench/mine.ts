@@ -6,6 +6,8 @@
  *   - node:crypto with the prefix hashed once (hash.copy() per nonce);
  *   - @noble/hashes with a cloned midstate (Tabnode's loop before issue 6);
  *   - the JavaScript midstate loop and the WebAssembly SIMD miner;
+ * the WebAssembly miner over all 64 tail lengths, from 7-digit nonces and from
+ * where the pool starts its threads (nonceStarts),
  * then `openssl speed` SHA-256 on one core in the same run, scaling from 1 to
  * 2 worker_threads, and with --browser the same in Chromium workers. Prints a
  * table, then one JSON line. Each row runs for --ms (default 2 s).
@@ -21,6 +23,7 @@ import { Mempool } from "../src/core/mempool.ts";
 import { buildTemplate, type BlockTemplate } from "../src/core/template.ts";
 import { signPayment, walletFromPrivateKey } from "../src/core/wallet.ts";
 import { searchNonceWith, type MinerImplementation } from "../src/miner/nonce-loop.ts";
+import { nonceStarts } from "../src/miner/pool.ts";
 import { fillSegment, newSegment, planPrefix } from "../src/miner/preimage.ts";
 import { GENESIS_HOLDER, T0 } from "../test/support/chain-builder.ts";
 import type { BenchReply } from "../test/support/miner-browser-entry.ts";
@@ -41,8 +44,8 @@ interface ThreadJob {
  * warm-up, timed in bursts of a tenth of that; returns the median burst's
  * hashes/s, so a moment of another process on the machine does not set it.
  */
-function rate(run: (from: number, chunk: number) => void, chunk: number, ms: number): number {
-  let from = START;
+function rate(run: (from: number, chunk: number) => void, chunk: number, ms: number, start = START): number {
+  let from = start;
   const burst = (length: number) => {
     const t0 = performance.now();
     let hashes = 0;
@@ -60,8 +63,23 @@ function rate(run: (from: number, chunk: number) => void, chunk: number, ms: num
   return (rates[4]! + rates[5]!) / 2;
 }
 
-const minerRate = (impl: MinerImplementation, prefix: string, ms: number) =>
-  rate((from, chunk) => searchNonceWith(impl, prefix, NEVER, from, chunk), impl === "js" ? 50_000 : 200_000, ms);
+const minerRate = (impl: MinerImplementation, prefix: string, ms: number, start = START) =>
+  rate((from, chunk) => searchNonceWith(impl, prefix, NEVER, from, chunk), impl === "js" ? 50_000 : 200_000, ms, start);
+
+/**
+ * The WebAssembly miner over all 64 tail lengths (the 11-tx prefix cut or
+ * extended to 5,056 + r bytes), from 7-digit nonces and from where
+ * nonceStarts puts a thread: the mean and the slowest of the 64.
+ */
+function tailsRate(prefix: string, ms: number): Record<string, { mean: number; min: number }> {
+  const long = prefix + prefix;
+  const cases = Array.from({ length: 64 }, (_, r) => long.slice(0, 5056 + r));
+  const summary = (rates: number[]) => ({ mean: rates.reduce((a, b) => a + b, 0) / rates.length, min: Math.min(...rates) });
+  return {
+    "nonces from 10^6": summary(cases.map((p) => minerRate("wasm-simd", p, ms))),
+    "nonces from nonceStarts": summary(cases.map((p) => minerRate("wasm-simd", p, ms, nonceStarts(p, 1)[0]!))),
+  };
+}
 
 function seededRandom(seed: number): (n: number) => Uint8Array {
   let x = seed;
@@ -210,6 +228,10 @@ async function main(): Promise<void> {
 
   const openssl = opensslCompressions();
   if (openssl) table[`openssl speed sha256, 1 core (${openssl.version.split(" ").slice(0, 2).join(" ")})`] = { "11-tx hashes/s": `${fmt(openssl.compressions)} compressions/s` };
+
+  for (const [label, r] of Object.entries(tailsRate(blocks["11-tx"].prefix, Math.max(100, ms / 10)))) {
+    table[`node: WebAssembly SIMD, 64 tail lengths, ${label}`] = { "11-tx hashes/s": `mean ${fmt(r.mean)}, slowest ${fmt(r.min)}` };
+  }
 
   const one = await threadsRate(1, "wasm-simd", blocks["11-tx"].prefix, ms);
   const two = await threadsRate(2, "wasm-simd", blocks["11-tx"].prefix, ms);

@@ -3,7 +3,7 @@
  * worker_thread in the native node): takes jobs, searches in slices, reports
  * found nonces and, every 250 ms, the hashes tried.
  */
-import { SlicedPool, THREAD_STRIDE, type HashPool, type MiningJob, type PoolListener } from "./pool.ts";
+import { SlicedPool, nonceStarts, type HashPool, type MiningJob, type PoolListener } from "./pool.ts";
 
 export type MinerCommand = { readonly job: MiningJob; readonly start: number } | { readonly stop: true };
 export type MinerReport = { readonly found: { jobId: number; nonce: number; hash: string } } | { readonly hashes: number };
@@ -35,7 +35,7 @@ export interface Thread {
   terminate(): void;
 }
 
-/** A pool of threads, each searching its own nonce range (thread i starts at i * THREAD_STRIDE). */
+/** A pool of threads, each searching its own nonce range (see nonceStarts). */
 export class ThreadPool implements HashPool {
   constructor(private readonly pool: Thread[]) {}
 
@@ -44,7 +44,8 @@ export class ThreadPool implements HashPool {
   }
 
   run(job: MiningJob): void {
-    this.pool.forEach((t, i) => t.post({ job, start: i * THREAD_STRIDE }));
+    const starts = nonceStarts(job.prefix, this.pool.length);
+    this.pool.forEach((t, i) => t.post({ job, start: starts[i]! }));
   }
 
   stop(): void {
