@@ -48,7 +48,7 @@ export function answer(req: MinerRequest): CheckReply | BenchReply {
     }
     return (hashes * 1000) / (now - t0);
   };
-  burst(Math.min(300, req.ms / 4));
+  burst(Math.min(1000, req.ms / 2));
   const rates = Array.from({ length: 10 }, () => burst(req.ms / 10)).sort((a, b) => a - b);
   return { hashesPerSecond: (rates[4]! + rates[5]!) / 2 };
 }
