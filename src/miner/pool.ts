@@ -4,7 +4,8 @@
  * searches nonces, each thread in a range of its own (nonceStarts).
  */
 import { minerImplementation, searchNonce } from "./nonce-loop.ts";
-import { fillSegment, newSegment, planPrefix } from "./preimage.ts";
+import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { costsOneCompression, tailLayout } from "./preimage.ts";
 
 export interface MiningJob {
   readonly id: number;
@@ -44,12 +45,10 @@ export const THREAD_STRIDE = 1e12;
  * mod 64 is 44 to 49), thread i starts at i * 10^12.
  */
 export function nonceStarts(prefix: string, threads: number): number[] {
-  const plan = planPrefix(prefix);
-  const seg = newSegment();
+  const rest = utf8ToBytes(prefix).length % 64;
   for (let digits = 16; digits >= 12; digits--) {
     const base = 10 ** (digits - 1);
-    fillSegment(plan, base, base + 1, seg);
-    if (seg.blocks === 1 && seg.fastLen >= 2) {
+    if (costsOneCompression(tailLayout(rest, digits))) {
       const stride = Math.min(THREAD_STRIDE, Math.floor((9 * base) / threads));
       return Array.from({ length: threads }, (_, i) => base + i * stride);
     }

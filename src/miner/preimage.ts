@@ -75,14 +75,37 @@ export function planPrefix(prefix: string): PrefixPlan {
   return { prefix, byteLength: bytes.length, midstate, rest: bytes.slice(full) };
 }
 
+/** How the tail of `rest` prefix bytes and `digits` nonce digits is searched (see the file's comment). */
+export interface TailLayout {
+  /** Blocks the tail spans, padding and length included: 1 or 2. */
+  readonly blocks: number;
+  /** Blocks compressed per nonce: 1 when the first of two blocks holds no changing digit. */
+  readonly searched: number;
+  /** How many of the last digits change within a segment (a segment is 10^fastLen nonces at most). */
+  readonly fastLen: number;
+  /** Byte index just after the last digit, counted from the first searched block. */
+  readonly digitEnd: number;
+}
+
+export function tailLayout(rest: number, digits: number): TailLayout {
+  const end = rest + digits;
+  const blocks = end + 9 <= 64 ? 1 : 2;
+  const inSecond = end - 64;
+  if (blocks === 2 && inSecond >= 2) return { blocks, searched: 1, fastLen: Math.min(inSecond, MAX_FAST_DIGITS), digitEnd: inSecond };
+  return { blocks, searched: blocks, fastLen: Math.min(digits, MAX_FAST_DIGITS), digitEnd: end };
+}
+
+/** One compression per nonce, with segments of at least 100 nonces (shorter ones cost more to set up than they save). */
+export const costsOneCompression = (layout: TailLayout): boolean => layout.searched === 1 && layout.fastLen >= 2;
+
 const tail = new Uint8Array(128);
 const schedule = new Int32Array(64);
 
-/** Writes the tail (rest of prefix, digits, padding, length) for `digits`; returns its block count. */
-function fillTail(plan: PrefixPlan, digits: string): number {
+/** Writes the tail (rest of prefix, digits, padding, length) for `digits`; returns its layout. */
+function fillTail(plan: PrefixPlan, digits: string): TailLayout {
   const r = plan.rest.length;
   const end = r + digits.length;
-  const blocks = end + 9 <= 64 ? 1 : 2;
+  const layout = tailLayout(r, digits.length);
   tail.fill(0);
   tail.set(plan.rest);
   for (let i = 0; i < digits.length; i++) tail[r + i] = digits.charCodeAt(i);
@@ -90,12 +113,12 @@ function fillTail(plan: PrefixPlan, digits: string): number {
   const bits = (plan.byteLength + digits.length) * 8;
   const hi = Math.floor(bits / 0x100000000);
   const lo = bits >>> 0;
-  const at = blocks * 64 - 8;
+  const at = layout.blocks * 64 - 8;
   for (let i = 0; i < 4; i++) {
     tail[at + i] = hi >>> (24 - 8 * i);
     tail[at + 4 + i] = lo >>> (24 - 8 * i);
   }
-  return blocks;
+  return layout;
 }
 
 function compressInto(state: Int32Array, from: Int32Array, at: number): void {
@@ -109,26 +132,18 @@ function compressInto(state: Int32Array, from: Int32Array, at: number): void {
  * (exclusive) or the end of the segment, whichever comes first.
  */
 export function fillSegment(plan: PrefixPlan, from: number, end: number, seg: Segment): void {
-  const digits = String(from);
-  const n = digits.length;
-  const blocks = fillTail(plan, digits);
-  const tailEnd = plan.rest.length + n;
-  const inSecond = tailEnd - 64;
-  let fast: number;
-  if (blocks === 2 && inSecond >= 2) {
-    fast = Math.min(inSecond, MAX_FAST_DIGITS);
+  const layout = fillTail(plan, String(from));
+  const fast = layout.fastLen;
+  if (layout.searched < layout.blocks) {
     compressInto(seg.state, plan.midstate, 0);
     loadBlock(tail, 64, seg.words, 0);
-    seg.blocks = 1;
-    seg.digitEnd = inSecond;
   } else {
-    fast = Math.min(n, MAX_FAST_DIGITS);
     seg.state.set(plan.midstate);
     loadBlock(tail, 0, seg.words, 0);
-    if (blocks === 2) loadBlock(tail, 64, seg.words, 16);
-    seg.blocks = blocks;
-    seg.digitEnd = tailEnd;
+    if (layout.blocks === 2) loadBlock(tail, 64, seg.words, 16);
   }
+  seg.blocks = layout.searched;
+  seg.digitEnd = layout.digitEnd;
   // The aligned run of 10^fast nonces that holds `from` ends at or before the
   // next power of ten, since 10^fast divides it: the digit count cannot grow
   // within a segment.
@@ -142,7 +157,7 @@ export function fillSegment(plan: PrefixPlan, from: number, end: number, seg: Se
 
 /** The full hash state of prefix + nonce (the digest's eight words). */
 export function hashNonce(plan: PrefixPlan, nonce: number, out: Int32Array): void {
-  const blocks = fillTail(plan, String(nonce));
+  const { blocks } = fillTail(plan, String(nonce));
   compressInto(out, plan.midstate, 0);
   if (blocks === 2) compressInto(out, out, 64);
 }
