@@ -6,23 +6,14 @@
  * it logs), B's time to sync the whole chain, as a table and a JSON line.
  */
 import { performance } from "node:perf_hooks";
-import { SqliteStore } from "../src/platform/sqlite-store.ts";
-import { buildLongChain } from "../test/support/long-chain.ts";
-import { startNode, stopAll, tempDir, until } from "../test/support/native-process.ts";
+import { buildLongChain, storedBlocks } from "../test/support/long-chain.ts";
+import { dataDirWith, startNode, stopAll, until } from "../test/support/native-process.ts";
 
 const blocks = Number(process.argv[2] ?? 1000);
 const payments = Number(process.argv[3] ?? 1);
 
 const long = buildLongChain(blocks, payments);
-const dir = tempDir("bench-a");
-const store = new SqliteStore(dir);
-store.appendBlocks(
-  Array.from({ length: blocks }, (_, i) => {
-    const e = long.chain.at(i + 1)!;
-    return { block: e.block, difficulty: e.difficulty, next: e.next };
-  }),
-);
-await store.close();
+const dir = await dataDirWith(storedBlocks(long.chain), "bench-a");
 
 try {
   const t0 = performance.now();

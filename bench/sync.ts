@@ -21,10 +21,9 @@ import { performance } from "node:perf_hooks";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startRelay, type RelayHandle } from "../relay/index.ts";
 import type { StoredBlock } from "../src/node/store.ts";
-import { SqliteStore } from "../src/platform/sqlite-store.ts";
 import { buildPage, launchChromium } from "../test/support/browser.ts";
-import { buildLongChain } from "../test/support/long-chain.ts";
-import { startNode, stopAll, tempDir, type NodeProcess } from "../test/support/native-process.ts";
+import { buildLongChain, storedBlocks } from "../test/support/long-chain.ts";
+import { dataDirWith, startNode, stopAll, tempDir, type NodeProcess } from "../test/support/native-process.ts";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith("--")));
@@ -83,11 +82,7 @@ if (stored !== null) {
   console.log(`chain: ${blocks} blocks x ${txPerBlock} txs: cached (${cacheFile})`);
 } else {
   const t0 = performance.now();
-  const long = buildLongChain(blocks, payments);
-  stored = Array.from({ length: blocks }, (_, i) => {
-    const e = long.chain.at(i + 1)!;
-    return { block: e.block, difficulty: e.difficulty, next: e.next };
-  });
+  stored = storedBlocks(buildLongChain(blocks, payments).chain);
   buildMs = ms(t0);
   const part = `${cacheFile}.${process.pid}.tmp`;
   writeFileSync(part, JSON.stringify({ version: CACHE_VERSION, blocks, payments, stored } satisfies Cached));
@@ -121,10 +116,7 @@ const rows: Record<string, { ms: number | string }> = {};
 let exitCode = 0;
 try {
   // ---- 2. the home node on that store, a fresh build of the page, the relay ----
-  const dir = tempDir("bench-sync-home");
-  const store = new SqliteStore(dir);
-  store.appendBlocks(stored);
-  await store.close();
+  const dir = await dataDirWith(stored, "bench-sync-home");
 
   const tBuild = performance.now();
   const dist = tempDir("bench-sync-dist");

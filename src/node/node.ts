@@ -8,7 +8,7 @@
  * whoever listens. Nothing leaves before it is on disk.
  */
 import type { Block } from "../core/block.ts";
-import { Chain, type BlockEntry, type ChainChange } from "../core/chain.ts";
+import { Chain, type ChainChange } from "../core/chain.ts";
 import { Mempool } from "../core/mempool.ts";
 import { Reason, type Result } from "../core/reasons.ts";
 import { VerifiedCache, type SignatureVerifier, type SignedTransaction } from "../core/transaction.ts";
@@ -16,7 +16,7 @@ import { checkDialAddress, DEFAULT_DIAL_POLICY, type AddressReason, type DialPol
 import { MessageType, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
 import { ChainStreams } from "./chain-stream.ts";
 import { PeerTable, type Peer, type PeerView } from "./peers.ts";
-import type { NodeStore } from "./store.ts";
+import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
 import type { Link, LinkHandler, Transport } from "./transport.ts";
 
@@ -393,7 +393,7 @@ export class PeerNode implements LinkHandler {
 
   /** Stores a change and updates the mempool; once stored, tells listeners and runs `after` (relaying). */
   private commit(change: ChainChange, after: () => void): void {
-    const stored = change.added.map((e: BlockEntry) => ({ block: e.block, difficulty: e.difficulty, next: e.next }));
+    const stored = change.added.map(storedBlock);
     if (change.connected.length > 0 || change.disconnected.length > 0) {
       this.mempool.applyChange(change, this.chain.ledger);
     }

@@ -6,12 +6,16 @@
  * tests use the in-memory store below.
  */
 import type { Block } from "../core/block.ts";
+import type { BlockEntry } from "../core/chain.ts";
 
 export interface StoredBlock {
   readonly block: Block;
   readonly difficulty: number;
   readonly next: number | null;
 }
+
+/** What a store keeps of an accepted block: the block, the difficulty in force for it, the one announced with it. */
+export const storedBlock = (e: Pick<BlockEntry, "block" | "difficulty" | "next">): StoredBlock => ({ block: e.block, difficulty: e.difficulty, next: e.next });
 
 export interface NodeStore {
   /** Every stored block, in the order it was appended. */

@@ -7,6 +7,7 @@
 import { Chain } from "../../src/core/chain.ts";
 import { Mempool } from "../../src/core/mempool.ts";
 import type { Block } from "../../src/core/block.ts";
+import { storedBlock, type StoredBlock } from "../../src/node/store.ts";
 import { GENESIS_HOLDER, T0, mineNext, newWallet, pay } from "./chain-builder.ts";
 
 export interface LongChain {
@@ -39,4 +40,9 @@ export function buildLongChain(length: number, paymentsPerBlock = 1): LongChain 
     announced.push(mined.announced);
   }
   return { blocks, announced, chain, now: now + 1 };
+}
+
+/** The main chain's blocks after genesis, as a node's store holds them. */
+export function storedBlocks(chain: Chain): StoredBlock[] {
+  return Array.from({ length: chain.height }, (_, i) => storedBlock(chain.at(i + 1)!));
 }

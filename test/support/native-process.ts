@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { StoredBlock } from "../../src/node/store.ts";
+import { SqliteStore } from "../../src/platform/sqlite-store.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const running = new Set<NodeProcess>();
@@ -16,6 +18,15 @@ const dirs: string[] = [];
 export function tempDir(label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `tabnode-${label}-`));
   dirs.push(dir);
+  return dir;
+}
+
+/** A native node's data directory holding `stored` (a chain built in this process), removed with the others. */
+export async function dataDirWith(stored: readonly StoredBlock[], label: string): Promise<string> {
+  const dir = tempDir(label);
+  const store = new SqliteStore(dir);
+  store.appendBlocks(stored);
+  await store.close();
   return dir;
 }
 

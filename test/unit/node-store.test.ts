@@ -2,17 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_NODE_CONFIG, PeerNode } from "../../src/node/node.ts";
 import { MemoryStore } from "../../src/node/store.ts";
-import { buildLongChain } from "../support/long-chain.ts";
+import { buildLongChain, storedBlocks } from "../support/long-chain.ts";
 
 const env = { now: () => Date.now(), schedule: () => () => {}, log: () => {} };
 const config = { ...DEFAULT_NODE_CONFIG, address: "ws://localhost:1" };
 
 describe("a node on its store", () => {
   const long = buildLongChain(20);
-  const stored = () => Array.from({ length: 20 }, (_, i) => {
-    const e = long.chain.at(i + 1)!;
-    return { block: e.block, difficulty: e.difficulty, next: e.next };
-  });
+  const stored = () => storedBlocks(long.chain);
 
   it("reopens to the same tip, work and ledger", async () => {
     const store = new MemoryStore();
