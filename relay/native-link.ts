@@ -6,7 +6,7 @@
  */
 import { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
-import type { RefusedLookupError } from "./dial-lookup.ts";
+import type { RefusedLookupError } from "../src/platform/dial-lookup.ts";
 import type { OutboundLink } from "./links.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
 import type { Tab } from "./tab.ts";

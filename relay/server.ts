@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { performance } from "node:perf_hooks";
 import { WebSocket, WebSocketServer } from "ws";
 import type { RelayContext } from "./context.ts";
-import { guardedLookup } from "./dial-lookup.ts";
+import { guardedLookup } from "../src/platform/dial-lookup.ts";
 import { MAX_HEADER_BYTES } from "./envelope.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { createHttpApp } from "./http.ts";

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkDialAddress, checkHost, classifyHost, configFromEnv, DEFAULT_DIAL_POLICY, RelayReason, type DialPolicy, type HostClass } from "../../relay/index.ts";
-import { guardedLookup, type Resolve } from "../../relay/dial-lookup.ts";
+import { guardedLookup, type Resolve } from "../../src/platform/dial-lookup.ts";
 import { decodeTabMessage, TabDecoder } from "../../relay/envelope.ts";
 import { RateLimiter, TokenBucket } from "../../relay/rate-limit.ts";
 
