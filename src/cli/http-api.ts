@@ -4,11 +4,11 @@
  */
 import express, { type NextFunction, type Request, type Response } from "express";
 import { isCanonicalAddress } from "../core/secp.ts";
-import type { BlockEntry } from "../core/chain.ts";
+import type { BlockInfo } from "../core/chain.ts";
 import type { MinerRunner } from "../node/miner-runner.ts";
 import type { PeerNode } from "../node/node.ts";
 
-const entryJson = (e: BlockEntry, main: boolean) => ({
+const entryJson = (e: BlockInfo, main: boolean) => ({
   height: e.height,
   hash: e.block.hash,
   main,
@@ -84,7 +84,7 @@ export function createApi(node: PeerNode, miner: MinerRunner, info: { address: s
   app.post("/api/peers", (req, res) => {
     const address = (req.body as { address?: unknown } | undefined)?.address;
     if (typeof address !== "string") return res.status(400).json({ reason: "bad-body", detail: 'send {"address": "ws://host:port"}' });
-    const r = node.connect(address);
+    const r = node.connect(address, "operator");
     if (!r.ok) return res.status(400).json({ reason: r.reason, detail: r.detail });
     res.status(202).json({ dialing: address });
   });

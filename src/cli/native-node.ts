@@ -66,7 +66,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   );
   server.on("request", createApi(node, miner, { address, wallet: wallet.address }));
   for (const peer of config.peers) {
-    const r = node.connect(peer);
+    const r = node.connect(peer, "config");
     if (!r.ok) log(`not dialing ${peer}: ${r.reason}: ${r.detail}`);
   }
   if (config.mine) miner.start();

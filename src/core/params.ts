@@ -25,7 +25,16 @@ export type Params = typeof params;
 /** Tabnode's own resource bounds: not consensus, but what this node is willing to hold. */
 export const limits = {
   mempoolMaxTxs: 5_000,
-  orphanMaxBlocks: 256,
+  /** Blocks whose parent is unknown, held until it arrives (header-checked only). */
+  orphanMaxBlocks: 64,
+  orphanMaxBytes: 8 * 1024 * 1024,
+  /** Blocks beside the main chain, in memory only (header-checked only until their branch overtakes). */
+  sideMaxBlocks: 256,
+  sideMaxBytes: 32 * 1024 * 1024,
+  /** A side branch is kept while it forks within this many main-chain blocks' work of the tip. */
+  sideDepth: 6,
+  /** Hashes of blocks found invalid, remembered so nothing built on them is checked again. */
+  invalidMaxBlocks: 10_000,
   /** A block template stays well under the 1 MiB frame cap of the wire. */
   templateMaxBytes: 900_000,
 } as const;

@@ -3,8 +3,8 @@
  * the reward structure, plus every transaction's own checks. The ledger
  * (ledger.ts) adds the rules of state; the chain (chain.ts) ties them together.
  */
-import { BLOCK_KEYS, blockHash, type Block } from "./block.ts";
-import { leadingZeroNibbles } from "./hash.ts";
+import { BLOCK_KEYS, blockPrefix, type Block } from "./block.ts";
+import { leadingZeroNibbles, sha256Hex } from "./hash.ts";
 import { params } from "./params.ts";
 import { OK, Reason, fail, type Result } from "./reasons.ts";
 import { checkTransaction, isMintTransaction, type CheckedTx, type TxCheckOptions } from "./transaction.ts";
@@ -19,18 +19,25 @@ export function timestampMs(timestamp: unknown): number | null {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 
-export interface CheckedBlock {
+/** A block whose shape, timestamp form and hash hold: what is known of it before its transactions are checked. */
+export interface CheckedHeader {
   readonly block: Block;
-  readonly txs: readonly CheckedTx[];
   readonly timestamp: number;
+  /** Leading zero hex digits of its hash: the most difficulty it can meet. */
   readonly zeros: number;
+  /** Length of its hash preimage: what the block weighs in memory and on disk, near enough. */
+  readonly bytes: number;
+}
+
+export interface CheckedBlock extends CheckedHeader {
+  readonly txs: readonly CheckedTx[];
 }
 
 /**
  * The cheap rules of a block, none of which verifies a signature: shape, key
  * order, timestamp form, and the hash of its contents. Never throws.
  */
-export function checkBlockHeader(value: unknown): Result<{ block: Block; timestamp: number }> {
+export function checkBlockHeader(value: unknown): Result<{ header: CheckedHeader }> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail(Reason.BlockShape, "a block is a JSON object");
   const keys = Object.keys(value);
   if (keys.length !== BLOCK_KEYS.length || keys.some((k, i) => k !== BLOCK_KEYS[i])) {
@@ -44,19 +51,27 @@ export function checkBlockHeader(value: unknown): Result<{ block: Block; timesta
   const timestamp = timestampMs(b.timestamp);
   if (timestamp === null) return fail(Reason.TimestampInvalid, `timestamp must be a decimal string of whole milliseconds, got ${JSON.stringify(b.timestamp)}`);
   const block = value as Block;
-  const actual = blockHash(block);
+  const preimage = blockPrefix(block) + String(block.nonce);
+  const actual = sha256Hex(preimage);
   if (actual !== block.hash) return fail(Reason.HashMismatch, `hash is ${block.hash}, the contents hash to ${actual}`);
-  return { ok: true, block, timestamp };
+  return { ok: true, header: { block, timestamp, zeros: leadingZeroNibbles(block.hash), bytes: preimage.length } };
 }
 
 /**
  * Every rule of a block that needs neither its parent nor state. Never throws.
  */
 export function checkBlock(value: unknown, options: TxCheckOptions = {}): Result<{ checked: CheckedBlock }> {
-  const header = checkBlockHeader(value);
-  if (!header.ok) return header;
-  const { block, timestamp } = header;
-  const data = block.data as unknown[];
+  const r = checkBlockHeader(value);
+  return r.ok ? checkBlockBody(r.header, options) : r;
+}
+
+/**
+ * The rules of a block's transactions, on a block whose header holds: the
+ * reward first and alone, its amount, and every transaction's own checks
+ * (signatures included, the costly part). Never throws.
+ */
+export function checkBlockBody(header: CheckedHeader, options: TxCheckOptions = {}): Result<{ checked: CheckedBlock }> {
+  const data = header.block.data as unknown[];
   const first = data[0];
   if (typeof first !== "object" || first === null || !isMintTransaction(first as { from: string })) {
     return fail(Reason.RewardMissing, "the first transaction must be the reward, from the mint address");
@@ -77,7 +92,7 @@ export function checkBlock(value: unknown, options: TxCheckOptions = {}): Result
   if (reward.amount !== params.reward + gas) {
     return fail(Reason.RewardAmount, `the reward is ${reward.amount}; it must be ${params.reward} + ${gas} gas = ${params.reward + gas}`);
   }
-  return { ok: true, checked: { block, txs, timestamp, zeros: leadingZeroNibbles(block.hash) } };
+  return { ok: true, checked: { ...header, txs } };
 }
 
 export interface ParentInfo {
@@ -87,7 +102,7 @@ export interface ParentInfo {
 }
 
 /** The rules that tie a block to its parent and to the receiver's clock. */
-export function checkLink(block: CheckedBlock, parent: ParentInfo, now: number): Result {
+export function checkLink(block: CheckedHeader, parent: ParentInfo, now: number): Result {
   if (block.block.prevHash !== parent.hash) return fail(Reason.BlockShape, "prevHash does not name the parent");
   if (block.timestamp <= parent.timestamp) {
     return fail(Reason.TimestampNotAfterParent, `timestamp ${block.timestamp} is not after the parent's ${parent.timestamp}`);
@@ -99,7 +114,7 @@ export function checkLink(block: CheckedBlock, parent: ParentInfo, now: number):
 }
 
 /** Proof of work: at least `difficulty` leading zero hex characters. */
-export function checkWork(block: CheckedBlock, difficulty: number): Result {
+export function checkWork(block: CheckedHeader, difficulty: number): Result {
   if (block.zeros < difficulty) {
     return fail(Reason.PowTooWeak, `hash has ${block.zeros} leading zeros; difficulty ${difficulty} is in force`);
   }

@@ -5,49 +5,59 @@
  *
  * Flow: a frame becomes a checked message (src/protocol), a message becomes a
  * chain or mempool change, a change is stored, then passed on to peers and to
- * whoever listens. Nothing leaves before it is on disk.
+ * whoever listens. Nothing leaves before it is on disk. Who this node is
+ * linked to, and what a misbehaving link costs, is connections.ts's; chain
+ * streams are chain-stream.ts's; this file routes between them.
  */
 import type { Block } from "../core/block.ts";
-import { Chain, type ChainChange } from "../core/chain.ts";
+import { Chain, type ChainBounds, type ChainChange } from "../core/chain.ts";
 import { Mempool } from "../core/mempool.ts";
 import { Reason, type Result } from "../core/reasons.ts";
 import { VerifiedCache, type SignatureVerifier, type SignedTransaction } from "../core/transaction.ts";
-import { checkDialAddress, DEFAULT_DIAL_POLICY, type AddressReason, type DialPolicy } from "../protocol/dial-rule.ts";
-import { MessageType, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
-import { ChainStreams } from "./chain-stream.ts";
-import { PeerTable, type Peer, type PeerView } from "./peers.ts";
+import type { CheckedHeader } from "../core/validate.ts";
+import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../protocol/dial-rule.ts";
+import { MAX_FRAME_BYTES, MessageType, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
+import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-book.ts";
+import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
+import { Connections, DEFAULT_CONNECTION_BOUNDS, type ConnectionBounds, type DialResult } from "./connections.ts";
+import type { Peer, PeerView } from "./peers.ts";
+import { Intervals } from "./rate-limit.ts";
 import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
 import type { Link, LinkHandler, Transport } from "./transport.ts";
+
+export type { DialResult } from "./connections.ts";
+
+/** Why this node asks a peer for its whole chain; each reason has its own least interval per peer. */
+export type AskReason = "paired" | "orphan" | "overflow";
 
 export interface NodeConfig {
   /** MY_ADDRESS: what this node tells others to dial. */
   readonly address: string;
   readonly addressPolicy: DialPolicy;
-  readonly maxOutbound: number;
-  readonly maxInbound: number;
-  /** A chain stream that never sets `finished` (v0.2.0) ends after this much quiet. */
-  readonly streamQuietMs: number;
-  /** Blocks of a stream validated at a time. */
-  readonly streamChunk: number;
-  /** Misbehaviour within `strikeWindowMs` that gets a peer cut off, and for how long. */
-  readonly strikesToBan: number;
-  readonly strikeWindowMs: number;
-  readonly banMs: number;
-  /** Least time between two answers of one kind to one address. */
+  readonly connections: ConnectionBounds;
+  readonly addressBook: AddressBookBounds;
+  readonly streams: StreamBounds;
+  /** What the chain holds beside the main chain (defaults: params.ts `limits`). */
+  readonly chain?: Partial<ChainBounds>;
+  /** Least time between two answers of one kind to one address; a whole chain, longer. */
   readonly replyIntervalMs: number;
+  readonly chainReplyIntervalMs: number;
+  /** Least time between two chain requests to one peer, by reason. */
+  readonly askIntervalMs: Readonly<Record<AskReason, number>>;
+  /** Refusals an honest peer can cause (a duplicate, a race) are not held against it, but this many of them count as one bad frame. */
+  readonly benignPerStrike: number;
 }
 
 export const DEFAULT_NODE_CONFIG: Omit<NodeConfig, "address"> = {
   addressPolicy: DEFAULT_DIAL_POLICY,
-  maxOutbound: 32,
-  maxInbound: 64,
-  streamQuietMs: 2_000,
-  streamChunk: 2_000,
-  strikesToBan: 5,
-  strikeWindowMs: 60_000,
-  banMs: 60_000,
+  connections: DEFAULT_CONNECTION_BOUNDS,
+  addressBook: DEFAULT_ADDRESS_BOOK_BOUNDS,
+  streams: DEFAULT_STREAM_BOUNDS,
   replyIntervalMs: 500,
+  chainReplyIntervalMs: 10_000,
+  askIntervalMs: { paired: 5_000, orphan: 30_000, overflow: 5_000 },
+  benignPerStrike: 50,
 };
 
 export interface NodeEnv {
@@ -55,12 +65,12 @@ export interface NodeEnv {
   /** Runs `fn` after `ms`; returns a cancel function. */
   readonly schedule: (fn: () => void, ms: number) => () => void;
   readonly log: (line: string) => void;
+  /** Random bytes: which addresses to dial is drawn from them. */
+  readonly random: (n: number) => Uint8Array;
   readonly verify?: SignatureVerifier;
   /** Threads that verify a chain stream's signatures ahead of validation; without them, a stream is verified in order. */
   readonly verifyThreads?: { readonly count: number; readonly factory: VerifyThreadFactory };
 }
-
-export type DialResult = { readonly ok: true } | { readonly ok: false; readonly reason: AddressReason | "dial-self" | "dial-banned" | "dial-peer-cap"; readonly detail: string };
 
 export type NodeEvent =
   | { readonly type: "chain"; readonly change: ChainChange }
@@ -69,7 +79,18 @@ export type NodeEvent =
   | { readonly type: "sync"; readonly received: number; readonly done: boolean }
   | { readonly type: "store-error"; readonly detail: string };
 
-/** Refusals that an honest peer can cause (a race, a duplicate): logged, never held against it. */
+/** What every bounded structure of the node holds now, against its bound: for operators, and for the tests that hold them to it. */
+export interface NodeBounds {
+  readonly peers: { readonly inbound: number; readonly outbound: number; readonly maxInbound: number };
+  readonly addresses: { readonly known: number; readonly tried: number; readonly forgotten: number; readonly max: number };
+  readonly streams: { readonly streams: number; readonly blocks: number; readonly bytes: number; readonly maxBlocks: number; readonly maxBytes: number };
+  readonly orphans: { readonly blocks: number; readonly bytes: number; readonly maxBlocks: number; readonly maxBytes: number };
+  readonly side: { readonly blocks: number; readonly bytes: number; readonly maxBlocks: number; readonly maxBytes: number };
+  readonly mempool: { readonly txs: number; readonly max: number };
+  readonly invalid: { readonly blocks: number; readonly max: number };
+}
+
+/** Refusals that an honest peer can cause (a race, a duplicate): logged, never held against it on their own. */
 const BENIGN: ReadonlySet<string> = new Set([
   Reason.TxReplay,
   Reason.BlockKnown,
@@ -82,39 +103,66 @@ const BENIGN: ReadonlySet<string> = new Set([
 export class PeerNode implements LinkHandler {
   readonly chain: Chain;
   readonly mempool: Mempool;
-  private readonly peers = new PeerTable();
+  readonly connections: Connections;
   private readonly streams: ChainStreams;
   private readonly listeners = new Set<(e: NodeEvent) => void>();
-  private readonly lastReply = new Map<string, number>();
-  /** Answers owed to addresses we are still dialing. */
+  private readonly replies = new Intervals();
+  private readonly asks = new Intervals();
+  /** Log lines that a stranger could repeat at will: at most one a minute per kind and link. */
+  private readonly notes = new Intervals();
+  /** Refusals not held against a link, per link, for `benignPerStrike`. */
+  private readonly benign = new WeakMap<Peer, number>();
+  /** Answers owed to addresses we are still dialing: at most 4 per outbound link. */
   private readonly owed = new Map<string, (() => void)[]>();
   private infoAsked = 0;
-  private transport: Transport | null = null;
-  /** What peers are told to dial: MY_ADDRESS, or the address a relay gave this tab. */
-  private address: string;
   private persisted: Promise<unknown> = Promise.resolve();
   private readonly verified = new VerifiedCache();
   private readonly verifyPool: VerifyPool | null;
+  private selfAddress: string;
 
   private constructor(
     readonly config: NodeConfig,
     private readonly store: NodeStore,
     private readonly env: NodeEnv,
   ) {
+    this.selfAddress = config.address;
     const cache = this.verified;
-    this.chain = new Chain({ verify: env.verify, cache });
+    this.chain = new Chain({ verify: env.verify, cache, bounds: config.chain });
     this.mempool = new Mempool({ verify: env.verify, cache });
-    this.address = config.address;
     const threads = env.verifyThreads;
     this.verifyPool = threads !== undefined && threads.count > 0 ? new VerifyPool(threads.count, threads.factory, cache, env.log) : null;
     const pool = this.verifyPool;
+    this.connections = new Connections(
+      config.address,
+      config.addressPolicy,
+      config.connections,
+      { now: env.now, schedule: env.schedule, log: env.log, pick: (n) => randomIndex(env.random, n) },
+      {
+        opened: (peer) => this.onOpened(peer),
+        paired: (address) => this.onPaired(address),
+        closed: (peer, why) => this.onClosed(peer, why),
+        changed: () => this.emit({ type: "peers", peers: this.peerList() }),
+      },
+      config.addressBook,
+    );
     this.streams = new ChainStreams(
-      config.streamQuietMs,
-      config.streamChunk,
+      this.chain,
+      config.streams,
       env.schedule,
-      (peer, blocks, announced, done) => this.takeStream(peer, blocks, announced, done),
-      (received, done) => this.emit({ type: "sync", received, done }),
-      () => (pool === null ? null : new StreamVerifier(pool, cache, (block) => this.chain.isKnownBlock(block))),
+      {
+        take: (peer, headers, announced, done) => this.takeStream(peer, headers, announced, done),
+        junk: (peer, reason, detail) => {
+          this.env.log(`drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
+          this.connections.punish(peer, `junk in a chain stream (${reason})`);
+        },
+        overflowed: (peer, detail) => {
+          this.env.log(`chain stream from ${describe(peer)} cut short: ${detail}`);
+          this.askChain(peer, "overflow");
+        },
+        light: (peer, blocks) => this.env.log(`chain stream from ${describe(peer)}: ${blocks} blocks that cannot beat this chain's work, not kept`),
+        progress: (received, done) => this.emit({ type: "sync", received, done }),
+      },
+      () => (pool === null ? null : new StreamVerifier(pool, cache)),
     );
   }
 
@@ -122,28 +170,38 @@ export class PeerNode implements LinkHandler {
   static async open(store: NodeStore, config: NodeConfig, env: NodeEnv): Promise<PeerNode> {
     const node = new PeerNode(config, store, env);
     const stored = await store.loadBlocks();
-    for (const s of stored) {
-      // Every rule is checked again except the signatures: they verified before the block was stored.
-      for (const tx of s.block.data) node.verified.record(JSON.stringify(tx), true);
-      const r = node.chain.addBlock(s.block, s.next, Number.MAX_SAFE_INTEGER);
-      if (!r.ok) throw new Error(`the store holds a block this node cannot accept (${r.reason}: ${r.detail}); refusing to start on it`);
-    }
+    // Every rule is checked again except the signatures: they verified before the block was stored.
+    const verified = node.verified;
+    node.chain.load(
+      (function* () {
+        for (const s of stored) {
+          for (const tx of s.block.data) verified.record(JSON.stringify(tx), true);
+          yield s;
+        }
+      })(),
+    );
     return node;
   }
 
-  /** Stops taking chain streams and ends the verification threads. */
+  /** Stops dialing and taking chain streams, and ends the verification threads. */
   close(): void {
+    this.connections.close();
     this.streams.close();
     this.verifyPool?.dispose();
   }
 
   useTransport(transport: Transport): void {
-    this.transport = transport;
+    this.connections.useTransport(transport);
   }
 
-  /** A tab learns its address from the relay, after the node is open. */
+  /** What peers are told to dial: MY_ADDRESS, or the address a relay gave this tab (learned after the node opened). */
+  get address(): string {
+    return this.selfAddress;
+  }
+
   setAddress(address: string): void {
-    this.address = address;
+    this.selfAddress = address;
+    this.connections.setSelf(address);
   }
 
   on(listener: (e: NodeEvent) => void): () => void {
@@ -156,7 +214,22 @@ export class PeerNode implements LinkHandler {
   }
 
   peerList(): PeerView[] {
-    return this.peers.list();
+    return this.connections.peers.list();
+  }
+
+  bounds(): NodeBounds {
+    const c = this.config;
+    const b = this.chain.bounds;
+    const held = this.streams.held();
+    return {
+      peers: { inbound: this.connections.peers.inboundCount, outbound: this.connections.peers.outboundCount, maxInbound: c.connections.maxInbound },
+      addresses: { known: this.connections.book.size, tried: this.connections.book.triedCount, forgotten: this.connections.book.forgottenCount, max: c.addressBook.maxNew + c.addressBook.maxTried },
+      streams: { ...held, maxBlocks: 2 * c.streams.totalBlocks, maxBytes: 2 * c.streams.totalBytes },
+      orphans: { blocks: this.chain.orphanCount, bytes: this.chain.orphanBytes, maxBlocks: b.orphanMaxBlocks, maxBytes: b.orphanMaxBytes },
+      side: { blocks: this.chain.sideCount, bytes: this.chain.sideBytes, maxBlocks: b.sideMaxBlocks, maxBytes: b.sideMaxBytes },
+      mempool: { txs: this.mempool.size, max: this.mempool.maxTxs },
+      invalid: { blocks: this.chain.invalidCount, max: b.invalidMax },
+    };
   }
 
   /** Waits until every accepted block so far is on disk. */
@@ -164,76 +237,81 @@ export class PeerNode implements LinkHandler {
     await this.persisted;
   }
 
-  // ---- dialing -------------------------------------------------------------
+  /** Resolves when every chain stream run handed over so far has been taken. */
+  streamsIdle(): Promise<void> {
+    return this.streams.idle();
+  }
 
-  /** Dials an address if the rules allow: ws/wss, allowed range, not us, not known, not banned, under the cap. */
-  connect(address: string): DialResult {
-    const now = this.env.now();
-    if (address === this.address) return { ok: false, reason: "dial-self", detail: "that is this node's own address" };
-    if (this.peers.outboundTo(address) !== undefined) return { ok: true };
-    if (this.peers.isBanned(address, now)) return { ok: false, reason: "dial-banned", detail: `${address} is banned for misbehaving` };
-    if (this.peers.outboundCount >= this.config.maxOutbound) {
-      return { ok: false, reason: "dial-peer-cap", detail: `already ${this.config.maxOutbound} outbound peers` };
-    }
-    const allowed = checkDialAddress(address, this.config.addressPolicy);
-    if (!allowed.ok) return allowed;
-    if (this.transport === null) throw new Error("connect() before useTransport()");
-    this.peers.addOutbound(address, this.transport.dial(address), now);
-    return { ok: true };
+  // ---- links -----------------------------------------------------------------
+
+  /** Keeps a link to `address` (PEERS, the API, the page's user, the relay's home node): dialed now and whenever lost. */
+  connect(address: string, source = "user"): DialResult {
+    return this.connections.connect(address, source);
+  }
+
+  /** Addresses heard of outside the wire (the relay's peer list): kept in the address book, dialed as slots need them. */
+  learn(addresses: readonly string[], source: string): void {
+    this.connections.learn(addresses, source);
   }
 
   opened(link: Link): void {
-    const now = this.env.now();
-    if (link.direction === "in") {
-      if (this.peers.inboundCount >= this.config.maxInbound) return link.close(1013, "too many inbound peers");
-      this.peers.addInbound(link, now);
-      return this.emitPeers();
-    }
-    const peer = this.peers.byLink(link);
-    if (peer === undefined) return link.close(1000, "not dialed");
-    peer.open = true;
-    const address = peer.address!;
-    // As the seed does: introduce ourselves, then tell our other peers about the newcomer.
-    link.send(this.introduction(address));
-    for (const other of this.peers.sendable()) if (other !== peer) other.link.send(encodeFrame(MessageType.Handshake, [address]));
-    for (const answer of this.owed.get(address) ?? []) answer();
-    this.owed.delete(address);
-    this.onPaired(address);
-    this.emitPeers();
+    if (link.direction === "in") this.connections.inboundOpened(link);
+    else this.connections.outboundOpened(link);
   }
 
   closed(link: Link, why: string): void {
-    const peer = this.peers.byLink(link);
-    if (peer === undefined) return;
-    this.peers.remove(peer);
-    this.streams.drop(link.id);
+    this.connections.linkClosed(link, why);
+  }
+
+  private onClosed(peer: Peer, why: string): void {
+    this.streams.drop(peer.link.id);
     if (peer.direction === "out" && peer.address !== null) this.owed.delete(peer.address);
-    this.env.log(`peer ${peer.direction} ${peer.address ?? link.remote} closed: ${why}`);
-    this.emitPeers();
+    this.env.log(`peer ${peer.direction} ${peer.address ?? peer.link.remote} closed: ${why}`);
   }
 
-  private emitPeers(): void {
-    this.emit({ type: "peers", peers: this.peers.list() });
+  /** Our link to a peer opened: introduce ourselves (as the seed does), and send what we owe it. */
+  private onOpened(peer: Peer): void {
+    const address = peer.address!;
+    peer.link.send(this.introduction(address));
+    for (const answer of this.owed.get(address) ?? []) answer();
+    this.owed.delete(address);
   }
 
-  /** Both links to `address` exist: ask for its chain and its mempool. */
+  /** Both links to `address` exist: ask for its chain and its mempool, and tell the others of this proven peer. */
   private onPaired(address: string): void {
-    if (!this.peers.isPaired(address)) return;
-    this.ask(address, MessageType.RequestChain);
+    this.askChainOf(address, "paired");
     this.ask(address, MessageType.RequestInfo);
+    const news = encodeFrame(MessageType.Handshake, [address]);
+    for (const other of this.connections.peers.sendable()) if (other.address !== address) other.link.send(news);
   }
 
   private ask(address: string, type: typeof MessageType.RequestChain | typeof MessageType.RequestInfo): void {
-    const peer = this.peers.outboundTo(address);
+    const peer = this.connections.peers.outboundTo(address);
     if (peer?.open !== true) return;
     if (type === MessageType.RequestInfo) this.infoAsked++;
-    peer.link.send(encodeFrame(type, this.address));
+    peer.link.send(encodeFrame(type, this.selfAddress));
+  }
+
+  /** Asks the address a link claims for its chain, if paired, at most once per reason's interval. */
+  private askChainOf(address: string, reason: AskReason): boolean {
+    if (!this.connections.peers.isPaired(address)) return false;
+    if (!this.asks.allow(`${reason} ${address}`, this.env.now(), this.config.askIntervalMs[reason])) return false;
+    this.ask(address, MessageType.RequestChain);
+    return true;
+  }
+
+  /** A chain to fetch because of what `peer` sent (an orphan, a stream cut short): from that peer, else from one paired peer. */
+  private askChain(peer: Peer | null, reason: AskReason): void {
+    if (peer?.address != null && this.askChainOf(peer.address, reason)) return;
+    if (!this.asks.allow(`${reason} any`, this.env.now(), this.config.askIntervalMs[reason])) return;
+    const paired = this.connections.provenAddresses();
+    if (paired.length > 0) this.ask(paired[randomIndex(this.env.random, paired.length)]!, MessageType.RequestChain);
   }
 
   // ---- frames in -------------------------------------------------------------
 
   message(link: Link, text: string): void {
-    const peer = this.peers.byLink(link);
+    const peer = this.connections.peers.byLink(link);
     if (peer === undefined) return;
     const decoded = decodeFrame(text);
     if (!decoded.ok) return this.strike(peer, decoded.reason, decoded.detail);
@@ -260,29 +338,30 @@ export class PeerNode implements LinkHandler {
         return this.onInfo(peer, m.data[1]);
       case MessageType.SendCheck:
         // This node never asks REQUEST_CHECK (no vote): an answer to nothing is not an order.
-        return this.env.log(`drop unsolicited ${m.type} from ${describe(peer)}`);
+        return this.note(peer, "unsolicited-check", `drop unsolicited ${m.type} from ${describe(peer)}`);
+      default:
+        return assertNever(m);
     }
   }
 
   private onHandshake(peer: Peer, addresses: readonly string[]): void {
-    if (peer.direction === "in" && peer.address !== null && addresses[0] === peer.address) this.reintroduce(peer.address);
-    if (peer.direction === "in" && peer.address === null && addresses.length > 0) {
-      const claimed = addresses[0]!;
-      if (this.peers.isBanned(claimed, this.env.now())) return peer.link.close(1008, "banned for misbehaving");
-      peer.address = claimed;
-      this.onPaired(claimed);
-      this.emitPeers();
+    let heard = addresses;
+    if (peer.direction === "in") {
+      const first = addresses[0];
+      if (peer.address === null && first !== undefined) {
+        this.connections.named(peer, first);
+        heard = addresses.slice(1);
+      } else if (first !== undefined && first === peer.address) {
+        this.reintroduce(first);
+        heard = addresses.slice(1);
+      }
     }
-    for (const address of addresses) {
-      if (address === this.address || this.peers.outboundTo(address) !== undefined) continue;
-      const r = this.connect(address);
-      if (!r.ok) this.env.log(`not dialing ${address.slice(0, 80)}: ${r.detail}`);
-    }
+    this.connections.learn(heard, this.connections.sourceOf(peer));
   }
 
-  /** TYPE_HANDSHAKE [our address, ...the peers we know], as the seed sends it to a peer it dialed. */
+  /** TYPE_HANDSHAKE [our address, ...the proven peers we know], as the seed sends it to a peer it dialed. */
   private introduction(to: string): string {
-    return encodeFrame(MessageType.Handshake, [this.address, ...this.peers.knownAddresses().filter((a) => a !== to)]);
+    return encodeFrame(MessageType.Handshake, [this.selfAddress, ...this.connections.provenAddresses().filter((a) => a !== to)]);
   }
 
   /**
@@ -291,11 +370,8 @@ export class PeerNode implements LinkHandler {
    * inbound links are, so introduce ourselves again, at most once a minute.
    */
   private reintroduce(address: string): void {
-    const peer = this.peers.outboundTo(address);
-    const key = `reintroduce ${address}`;
-    const now = this.env.now();
-    if (peer?.open !== true || now - (this.lastReply.get(key) ?? -Infinity) < 60_000) return;
-    this.lastReply.set(key, now);
+    const peer = this.connections.peers.outboundTo(address);
+    if (peer?.open !== true || !this.replies.allow(`reintroduce ${address}`, this.env.now(), 60_000)) return;
     peer.link.send(this.introduction(address));
   }
 
@@ -305,6 +381,7 @@ export class PeerNode implements LinkHandler {
       if (peer !== null) this.refused(peer, "transaction", r.reason, r.detail);
       return r;
     }
+    if (peer !== null) this.connections.served(peer, "tx");
     const frame = encodeFrame(MessageType.CreateTransaction, r.checked.tx);
     this.broadcast(frame, peer);
     this.emit({ type: "mempool", size: this.mempool.size });
@@ -318,33 +395,24 @@ export class PeerNode implements LinkHandler {
       return r;
     }
     if (r.status === "orphan") {
-      this.requestChainAfterOrphan(peer);
+      this.askChain(peer, "orphan");
       return { ok: true, change: r };
     }
-    this.commit(r, () => {
-      if (r.status === "extended" || r.status === "reorg") {
-        this.broadcast(encodeFrame(MessageType.ReplaceChain, [value as Block, announced]), peer);
-      }
-    });
+    if (r.status === "extended" || r.status === "reorg") {
+      if (peer !== null) this.connections.served(peer, "block");
+      this.commit(r, () => this.broadcast(encodeFrame(MessageType.ReplaceChain, [value as Block, announced]), peer));
+    }
     return { ok: true, change: r };
-  }
-
-  private requestChainAfterOrphan(peer: Peer | null): void {
-    const from = peer?.address;
-    if (from !== null && from !== undefined && this.peers.isPaired(from)) return this.ask(from, MessageType.RequestChain);
-    for (const p of this.peers.sendable()) if (this.peers.isPaired(p.address!)) this.ask(p.address!, MessageType.RequestChain);
   }
 
   private onRequest(peer: Peer, m: MessageOf<typeof MessageType.RequestChain | typeof MessageType.RequestCheck | typeof MessageType.RequestInfo>): void {
     const address = m.data;
-    const now = this.env.now();
-    const key = `${m.type} ${address}`;
-    if (now - (this.lastReply.get(key) ?? -Infinity) < this.config.replyIntervalMs) {
-      return this.env.log(`drop ${m.type} from ${describe(peer)}: answered ${address} less than ${this.config.replyIntervalMs} ms ago`);
+    const target = this.connections.peers.outboundTo(address);
+    if (target === undefined) return this.note(peer, "request-unlinked", `drop ${m.type} from ${describe(peer)}: not linked to ${address.slice(0, 80)}`);
+    const interval = m.type === MessageType.RequestChain ? this.config.chainReplyIntervalMs : this.config.replyIntervalMs;
+    if (!this.replies.allow(`${m.type} ${address}`, this.env.now(), interval)) {
+      return this.note(peer, "request-often", `drop ${m.type} from ${describe(peer)}: answered ${address.slice(0, 80)} less than ${interval} ms ago`);
     }
-    const target = this.peers.outboundTo(address);
-    if (target === undefined) return this.env.log(`drop ${m.type} from ${describe(peer)}: not linked to ${address.slice(0, 80)}`);
-    this.lastReply.set(key, now);
     const answer = () => this.answer(m.type, target.link);
     if (target.open) return answer();
     const queue = this.owed.get(address) ?? [];
@@ -358,7 +426,7 @@ export class PeerNode implements LinkHandler {
       return link.send(encodeFrame(MessageType.SendCheck, check));
     }
     if (type === MessageType.RequestInfo) {
-      return link.send(encodeFrame(MessageType.SendInfo, [this.chain.difficulty(), this.mempool.transactions()]));
+      return link.send(encodeFrame(MessageType.SendInfo, [this.chain.difficulty(), this.mempoolWithin(MAX_FRAME_BYTES - 1024)]));
     }
     // The article's form: blocks 1..n-1, `finished` on the last. Tabnode adds the announced difficulty.
     const height = this.chain.height;
@@ -368,25 +436,39 @@ export class PeerNode implements LinkHandler {
     }
   }
 
+  /** The waiting transactions, oldest first, as many as fit in `bytes` of JSON: an answer must fit in one frame. */
+  private mempoolWithin(bytes: number): SignedTransaction[] {
+    const out: SignedTransaction[] = [];
+    let used = 2;
+    for (const tx of this.mempool.transactions()) {
+      used += JSON.stringify(tx).length + 1;
+      if (used > bytes) break;
+      out.push(tx);
+    }
+    return out;
+  }
+
   private onInfo(peer: Peer, mempool: readonly unknown[]): void {
-    if (this.infoAsked === 0) return this.env.log(`drop unsolicited ${MessageType.SendInfo} from ${describe(peer)}`);
+    if (this.infoAsked === 0) return this.note(peer, "unsolicited-info", `drop unsolicited ${MessageType.SendInfo} from ${describe(peer)}`);
     this.infoAsked--;
     // Their difficulty is not ours to take; their transactions are, each after its own checks.
     for (const tx of mempool.slice(0, this.mempool.maxTxs)) this.onTransaction(null, tx);
   }
 
-  private takeStream(peer: Peer, blocks: unknown[], announced: (number | null)[], done: boolean): boolean {
-    const r = this.chain.addBranch(blocks, announced, this.env.now());
+  private takeStream(peer: Peer, headers: readonly CheckedHeader[], announced: readonly (number | null)[], done: boolean): TakeOutcome {
+    const r = this.chain.addHeaders(headers, announced, this.env.now());
     if (!r.ok) {
       this.refused(peer, "chain stream", r.reason, r.detail);
-      return false;
+      return "refused";
     }
+    if (r.status === "light") return "light";
     if (r.added.length > 0) {
+      this.connections.served(peer, "block");
       const ahead = this.verifyPool === null ? "" : `; ${this.verifyPool.verified} signatures verified ahead in ${this.verifyPool.size} threads so far`;
       this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}${ahead}`);
       this.commit(r, () => {});
     }
-    return true;
+    return "taken";
   }
 
   // ---- changes out -----------------------------------------------------------
@@ -401,24 +483,23 @@ export class PeerNode implements LinkHandler {
     const returned = change.disconnected.flatMap((e) => e.txs).filter((c) => this.mempool.has(c.norm));
     // Written now, in this call, when the store can (SQLite); otherwise in order, before anything is announced.
     const written = this.store.appendBlocks(stored);
-    this.persisted = Promise.all([this.persisted, written])
-      .then(
-        () => {
-          this.emit({ type: "chain", change });
-          this.emit({ type: "mempool", size: this.mempool.size });
-          after();
-          for (const c of returned) this.broadcast(encodeFrame(MessageType.CreateTransaction, c.tx), null);
-        },
-        (err: unknown) => {
-          this.env.log(`store failed: ${String(err)}`);
-          this.emit({ type: "store-error", detail: String(err) });
-        },
-      );
+    this.persisted = Promise.all([this.persisted, written]).then(
+      () => {
+        this.emit({ type: "chain", change });
+        this.emit({ type: "mempool", size: this.mempool.size });
+        after();
+        for (const c of returned) this.broadcast(encodeFrame(MessageType.CreateTransaction, c.tx), null);
+      },
+      (err: unknown) => {
+        this.env.log(`store failed: ${String(err)}`);
+        this.emit({ type: "store-error", detail: String(err) });
+      },
+    );
   }
 
   private broadcast(frame: string, except: Peer | null): void {
     const skip = except?.address ?? null;
-    for (const p of this.peers.sendable()) if (p.address !== skip) p.link.send(frame);
+    for (const p of this.connections.peers.sendable()) if (p.address !== skip) p.link.send(frame);
   }
 
   /** A transaction from this node's own user or API: admitted, then relayed. */
@@ -433,25 +514,42 @@ export class PeerNode implements LinkHandler {
 
   // ---- misbehaviour ----------------------------------------------------------
 
+  /** A refusal: held against the link unless an honest peer could cause it (and then only in bulk). */
   private refused(peer: Peer, what: string, reason: string, detail: string): void {
-    if (BENIGN.has(reason)) return this.env.log(`ignore ${what} from ${describe(peer)}: ${reason}`);
-    this.strike(peer, reason, detail);
+    if (!BENIGN.has(reason)) return this.strike(peer, reason, detail);
+    const n = (this.benign.get(peer) ?? 0) + 1;
+    this.benign.set(peer, n);
+    this.note(peer, `ignore ${reason}`, `ignore ${what} from ${describe(peer)}: ${reason}${n > 1 ? ` (${n} so far)` : ""}`);
+    if (n % this.config.benignPerStrike === 0) this.strike(peer, reason, `${n} refusals of this kind from one link`);
   }
 
-  /** One line per dropped frame; a peer that keeps misbehaving is cut off and banned for a while. */
+  /** One line per bad frame; a link that keeps sending them is cut (connections.ts says what else it costs). */
   private strike(peer: Peer, reason: string, detail: string): void {
-    const now = this.env.now();
     this.env.log(`drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
-    peer.strikes = peer.strikes.filter((t) => now - t < this.config.strikeWindowMs);
-    peer.strikes.push(now);
-    if (peer.strikes.length < this.config.strikesToBan) return;
-    this.env.log(`disconnect ${describe(peer)}: ${peer.strikes.length} bad frames in ${this.config.strikeWindowMs} ms; banned for ${this.config.banMs} ms`);
-    if (peer.address === null) return peer.link.close(1008, "misbehaving");
-    this.peers.ban(peer.address, now + this.config.banMs);
-    for (const link of this.peers.linksOf(peer.address)) link.close(1008, "misbehaving");
+    this.connections.strike(peer);
+  }
+
+  /** A log line a stranger could make this node repeat: once a minute per kind and link. */
+  private note(peer: Peer, kind: string, line: string): void {
+    if (this.notes.allow(`${kind} ${peer.link.id}`, this.env.now(), 60_000)) this.env.log(line);
   }
 }
 
 function describe(peer: Peer): string {
   return `${peer.direction}#${peer.link.id} ${peer.address ?? peer.link.remote}`;
+}
+
+function assertNever(m: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(m)}`);
+}
+
+/** A uniformly random index below n, from random bytes (rejection sampling, so no index is favoured). */
+export function randomIndex(random: (n: number) => Uint8Array, n: number): number {
+  if (n <= 1) return 0;
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  for (;;) {
+    const b = random(4);
+    const x = ((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!;
+    if (x < limit) return x % n;
+  }
 }

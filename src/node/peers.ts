@@ -2,26 +2,46 @@
  * The peer table. Seed nodes send only on links they opened and read only on
  * links others opened, so a peer X is really two links: ours to X (we send)
  * and X's to us (we read). The inbound link is named by the first handshake
- * on it (the seed sends [its own address, ...] when its link opens); the pair
- * is complete when both exist, and only then can a question be answered.
+ * on it (the seed sends [its own address, ...] when its link opens); that
+ * name is a claim, never an identity. The pair is complete when our link to
+ * the address is open and some inbound link claims it: only then can a
+ * question be asked and its answer heard.
  */
 import type { Direction, Link } from "./transport.ts";
+
+/**
+ * Why this node holds an outbound link: an address it was told to keep
+ * (PEERS, an operator, the page's user, the relay's home node), one it chose
+ * from its address book, or the address an inbound link claimed (dialed back,
+ * as JeChain nodes expect, so that it can hear us).
+ */
+export type OutboundKind = "persistent" | "auto" | "dialback";
+export type PeerKind = OutboundKind | "inbound";
 
 export interface Peer {
   readonly link: Link;
   readonly direction: Direction;
+  readonly kind: PeerKind;
   /** Outbound: the address dialed. Inbound: the address its first handshake claimed, if any. */
   address: string | null;
   open: boolean;
   readonly since: number;
-  /** Times of recent misbehaviour, for the ban rule. */
+  /** When an outbound link opened. */
+  openedAt: number | null;
+  /** Times of recent misbehaviour on this link. */
   strikes: number[];
+  /** When it last gave this node a valid block or transaction that was new to it: peers that serve are kept. */
+  lastBlockAt: number | null;
+  lastTxAt: number | null;
 }
 
 export interface PeerView {
   readonly address: string | null;
   readonly direction: Direction;
+  readonly kind: PeerKind;
   readonly open: boolean;
+  /** Both links exist (for an inbound link: our link to the address it claims is open). */
+  readonly paired: boolean;
   readonly since: number;
   readonly remote: string;
 }
@@ -29,33 +49,49 @@ export interface PeerView {
 export class PeerTable {
   private readonly outbound = new Map<string, Peer>();
   private readonly inbound = new Map<number, Peer>();
-  private readonly bans = new Map<string, number>();
+  private readonly outboundLinks = new Map<number, Peer>();
 
-  addOutbound(address: string, link: Link, now: number): Peer {
-    const peer: Peer = { link, direction: "out", address, open: false, since: now, strikes: [] };
+  addOutbound(address: string, link: Link, kind: OutboundKind, now: number): Peer {
+    const peer = newPeer(link, kind, address, false, now);
     this.outbound.set(address, peer);
+    this.outboundLinks.set(link.id, peer);
     return peer;
   }
 
   addInbound(link: Link, now: number): Peer {
-    const peer: Peer = { link, direction: "in", address: null, open: true, since: now, strikes: [] };
+    const peer = newPeer(link, "inbound", null, true, now);
     this.inbound.set(link.id, peer);
     return peer;
   }
 
   byLink(link: Link): Peer | undefined {
-    if (link.direction === "in") return this.inbound.get(link.id);
-    for (const p of this.outbound.values()) if (p.link === link) return p;
-    return undefined;
+    return link.direction === "in" ? this.inbound.get(link.id) : this.outboundLinks.get(link.id);
+  }
+
+  /** Whether `peer` is (still) in the table. */
+  has(peer: Peer): boolean {
+    return this.byLink(peer.link) === peer;
   }
 
   remove(peer: Peer): void {
-    if (peer.direction === "in") this.inbound.delete(peer.link.id);
-    else if (peer.address !== null && this.outbound.get(peer.address) === peer) this.outbound.delete(peer.address);
+    if (peer.direction === "in") {
+      this.inbound.delete(peer.link.id);
+      return;
+    }
+    this.outboundLinks.delete(peer.link.id);
+    if (peer.address !== null && this.outbound.get(peer.address) === peer) this.outbound.delete(peer.address);
   }
 
   outboundTo(address: string): Peer | undefined {
     return this.outbound.get(address);
+  }
+
+  outboundPeers(): IterableIterator<Peer> {
+    return this.outbound.values();
+  }
+
+  inboundPeers(): IterableIterator<Peer> {
+    return this.inbound.values();
   }
 
   /** Open links we may send on. */
@@ -71,9 +107,10 @@ export class PeerTable {
     return this.inbound.size;
   }
 
-  /** Addresses we are linked to (ours to them open): what a handshake passes on. */
-  knownAddresses(): string[] {
-    return this.sendable().map((p) => p.address!);
+  countOutbound(kind: OutboundKind): number {
+    let n = 0;
+    for (const p of this.outbound.values()) if (p.kind === kind) n++;
+    return n;
   }
 
   /** Both links exist: we can ask X a question and hear its answer. */
@@ -83,30 +120,31 @@ export class PeerTable {
     return false;
   }
 
-  /** Every link to or from an address (ours to it, and those that named themselves so). */
-  linksOf(address: string): Link[] {
-    return [...this.outbound.values(), ...this.inbound.values()].filter((p) => p.address === address).map((p) => p.link);
+  /** Inbound links that claim `address`. */
+  claimants(address: string): Peer[] {
+    return [...this.inbound.values()].filter((p) => p.address === address);
   }
 
-  ban(address: string, until: number): void {
-    this.bans.set(address, until);
-  }
-
-  isBanned(address: string, now: number): boolean {
-    const until = this.bans.get(address);
-    if (until === undefined) return false;
-    if (until > now) return true;
-    this.bans.delete(address);
-    return false;
+  /** Proven addresses (paired), to pass on in a handshake. */
+  pairedAddresses(): string[] {
+    return this.sendable()
+      .map((p) => p.address!)
+      .filter((a) => this.isPaired(a));
   }
 
   list(): PeerView[] {
     return [...this.outbound.values(), ...this.inbound.values()].map((p) => ({
       address: p.address,
       direction: p.direction,
+      kind: p.kind,
       open: p.open,
+      paired: p.address !== null && this.isPaired(p.address),
       since: p.since,
       remote: p.link.remote,
     }));
   }
+}
+
+function newPeer(link: Link, kind: PeerKind, address: string | null, open: boolean, now: number): Peer {
+  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], lastBlockAt: null, lastTxAt: null };
 }

@@ -11,8 +11,17 @@ export interface Link {
   readonly direction: Direction;
   /** The dialed address for outbound links; where an inbound one came from (for logs). */
   readonly remote: string;
+  /**
+   * The host the link provably comes from, for an inbound link: the IP a TCP
+   * connection came from (the native node). null where nothing is proven
+   * (a tab's links through the relay); never the address a peer claims.
+   */
+  readonly remoteHost: string | null;
   send(text: string): void;
   close(code: number, reason: string): void;
+  /** Stops reading the link (the sender's buffers fill instead of ours) until `resume`; only where the transport can. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface LinkHandler {

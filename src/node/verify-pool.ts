@@ -6,7 +6,7 @@
  * worker_threads in the native node and Web Workers in the page; this file
  * knows neither (the platform passes a factory).
  */
-import { checkBlockHeader } from "../core/validate.ts";
+import type { CheckedHeader } from "../core/validate.ts";
 import { signatureJobOf, verifyJob, type SignatureJob, type SignatureVerifier, type VerifiedCache } from "../core/transaction.ts";
 
 export interface VerifyRequest {
@@ -95,37 +95,22 @@ export class VerifyPool {
 /**
  * The signatures of one chain stream, gathered block by block as they arrive
  * and sent to the pool a batch at a time. `settled()` resolves when every
- * signature gathered so far has its verdict. Blocks the chain holds already
- * (a v0.2.0 stream starts at genesis) are passed over. Only blocks whose hash
- * matches their contents and that link to the block before are gathered: at the first
- * that does not, validation will refuse the stream, so nothing after it is
- * worth a thread's time (and junk blocks cannot make the threads work).
+ * signature gathered so far has its verdict. The stream hands over only
+ * blocks whose header holds and that link, and only once its branch can beat
+ * the tip (chain-stream.ts): junk and cheap low-work branches never reach the
+ * threads.
  */
 export class StreamVerifier {
   private batch: SignatureJob[] = [];
   private readonly queued = new Set<string>();
   private inflight: Promise<void>[] = [];
-  private last: string | null = null;
-  private stopped = false;
 
   constructor(
     private readonly pool: VerifyPool,
     private readonly cache: VerifiedCache,
-    private readonly known: (block: unknown) => boolean,
   ) {}
 
-  add(value: unknown): void {
-    if (this.stopped) return;
-    if (this.known(value)) {
-      this.last = (value as { hash: string }).hash;
-      return;
-    }
-    const header = checkBlockHeader(value);
-    if (!header.ok || (this.last !== null && header.block.prevHash !== this.last)) {
-      this.stopped = true;
-      return;
-    }
-    this.last = header.block.hash;
+  add(header: CheckedHeader): void {
     for (const tx of header.block.data as unknown[]) {
       const job = this.queued.size < MAX_QUEUED ? signatureJobOfNew(tx, this.cache, this.queued) : null;
       if (job === null) continue;

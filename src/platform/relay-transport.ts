@@ -141,7 +141,7 @@ export class RelayTransport implements Transport {
   }
 
   private openInbound(id: number): void {
-    const link: Link = { id: nextLinkId++, direction: "in", remote: `relay link ${id}`, send: () => {}, close: () => this.sendHeader({ t: "drop", link: id }) };
+    const link: Link = { id: nextLinkId++, direction: "in", remote: `relay link ${id}`, remoteHost: null, send: () => {}, close: () => this.sendHeader({ t: "drop", link: id }) };
     this.inbound.set(id, link);
     this.handler.opened(link);
   }
@@ -168,6 +168,7 @@ export class RelayTransport implements Transport {
       id: nextLinkId++,
       direction: "out",
       remote: address,
+      remoteHost: null,
       send: (text) => this.sendHeader({ t: "send", to: address }, text),
       close: () => {
         this.sendHeader({ t: "close", to: address });

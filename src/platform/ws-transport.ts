@@ -39,7 +39,7 @@ export class WsTransport implements Transport {
     this.wss = new WebSocketServer({ server, maxPayload: this.maxFrameBytes });
     this.wss.on("connection", (socket, req) => {
       const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
-      const link = this.wire(socket, "in", remote);
+      const link = this.wire(socket, "in", remote, req.socket.remoteAddress ?? null);
       handler.opened(link);
     });
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
@@ -48,12 +48,12 @@ export class WsTransport implements Transport {
 
   dial(address: string): Link {
     const socket = new WebSocket(address, { maxPayload: this.maxFrameBytes, handshakeTimeout: 10_000 });
-    const link = this.wire(socket, "out", address);
+    const link = this.wire(socket, "out", address, null);
     socket.on("open", () => this.handler.opened(link));
     return link;
   }
 
-  private wire(socket: WebSocket, direction: "in" | "out", remote: string): Link {
+  private wire(socket: WebSocket, direction: "in" | "out", remote: string, remoteHost: string | null): Link {
     const id = nextId++;
     let closed = false;
     this.sockets.add(socket);
@@ -62,12 +62,16 @@ export class WsTransport implements Transport {
       id,
       direction,
       remote,
+      remoteHost,
       send: (text) => {
         if (socket.readyState !== WebSocket.OPEN) return;
         if (socket.bufferedAmount > this.maxBufferedBytes) return socket.close(1013, "send buffer full");
         socket.send(text);
       },
       close: (code, reason) => socket.close(code, reason),
+      // A paused socket is not read: the peer's frames wait in its own buffers and the kernel's, not in ours.
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
     };
     socket.on("pong", () => this.alive.add(socket));
     socket.on("message", (data, isBinary) => {

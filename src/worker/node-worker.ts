@@ -64,9 +64,12 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   await restoreMempool(r);
   publish();
   node.on((e) => onNodeEvent(r, e));
+  // The home node is kept for good; other peers the relay names go into the address book, dialed as slots need them.
   const dial = (peer: RelayPeer) => {
     r.kinds.set(peer.address, peer.kind);
-    if (peer.address.length > 0) node.connect(peer.address);
+    if (peer.address.length === 0) return;
+    if (peer.kind === "home") node.connect(peer.address, "relay");
+    else node.learn([peer.address], "relay");
   };
   const transport = new RelayTransport(relayUrl, resume, node, {
     state: (state, d) => post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null }),

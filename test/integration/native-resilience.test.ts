@@ -44,7 +44,7 @@ describe("native node resilience", () => {
     for (const reason of ["frame-not-json", "frame-unknown-type", "frame-shape", "tx-shape", "block-shape"]) {
       expect(node.logs.some((l) => l.includes(`drop ${reason}`))).toBe(true);
     }
-    expect(node.logs.some((l) => l.includes("disconnect") && l.includes("banned"))).toBe(true);
+    expect(node.logs.some((l) => l.includes("cut in#") && l.includes("5 bad frames"))).toBe(true);
 
     // An oversized frame closes that connection (1009) and nothing else.
     const big = new WebSocket(node.address.replace("localhost", "127.0.0.1"));

@@ -4,7 +4,7 @@ import { DEFAULT_NODE_CONFIG, PeerNode } from "../../src/node/node.ts";
 import { MemoryStore } from "../../src/node/store.ts";
 import { buildLongChain, storedBlocks } from "../support/long-chain.ts";
 
-const env = { now: () => Date.now(), schedule: () => () => {}, log: () => {} };
+const env = { now: () => Date.now(), schedule: () => () => {}, log: () => {}, random: (n: number) => new Uint8Array(n) };
 const config = { ...DEFAULT_NODE_CONFIG, address: "ws://localhost:1" };
 
 describe("a node on its store", () => {

@@ -113,7 +113,7 @@ describe("reorganisation", () => {
   });
 
   it("keeps at most the configured number of orphans", () => {
-    const chain = new Chain({ orphanMax: 3 });
+    const chain = new Chain({ bounds: { orphanMaxBlocks: 3 } });
     const miner = newWallet();
     for (let i = 0; i < 5; i++) {
       const orphan = forge((i + 10).toString(16).padStart(64, "0"), String(T0 + i), [reward(miner.address, 297)], 1);
