@@ -3,6 +3,11 @@
  * job, and replace the job as soon as the tip or the mempool changes. Found
  * blocks go through the node like any other block (validated, stored, then
  * announced).
+ *
+ * A block's stamp is chosen once per tip: new transactions rebuild the job
+ * with the same stamp, so the announced difficulty measures the whole time
+ * spent on the tip (PROTOCOL.md: from the block's timestamp). Otherwise steady
+ * traffic would make every block look fast and the difficulty climb on.
  */
 import { Reason } from "../core/reasons.ts";
 import { buildTemplate, sealBlock, type BlockTemplate } from "../core/template.ts";
@@ -35,7 +40,9 @@ export class MinerRunner implements PoolListener {
   private running = false;
   private template: BlockTemplate | null = null;
   private jobId = 0;
-  private startedAt = 0;
+  /** The tip the current stamp belongs to, and when mining on it began. */
+  private stamp: { readonly tip: string; readonly since: number } | null = null;
+  private cancelRetry: (() => void) | null = null;
   private hashCount = 0;
   private blocksFound = 0;
   private earned = 0;
@@ -72,6 +79,10 @@ export class MinerRunner implements PoolListener {
   stop(): void {
     this.running = false;
     this.template = null;
+    // Time stopped is not time spent mining: a later start takes a new stamp.
+    this.stamp = null;
+    this.cancelRetry?.();
+    this.cancelRetry = null;
     this.pool.stop();
   }
 
@@ -116,7 +127,7 @@ export class MinerRunner implements PoolListener {
   found(jobId: number, nonce: number, hash: string): void {
     const t = this.template;
     if (!this.running || t === null || jobId !== this.jobId) return;
-    const { block, announced } = sealBlock(t, nonce, hash, this.env.now() - this.startedAt);
+    const { block, announced } = sealBlock(t, nonce, hash, this.env.now());
     this.template = null;
     const r = this.node.submitBlock(block, announced);
     if (!r.ok) {
@@ -131,18 +142,24 @@ export class MinerRunner implements PoolListener {
   }
 
   private newJob(): void {
+    const waiting = this.cancelRetry !== null;
+    this.cancelRetry?.();
+    this.cancelRetry = null;
     if (!this.running) return;
-    const now = this.env.now();
+    const tip = this.node.chain.tip().block.hash;
+    const now = this.stamp?.tip === tip ? this.stamp.since : this.env.now();
     const r = buildTemplate({ chain: this.node.chain, mempool: this.node.mempool, minerAddress: this.minerAddress, now, random: this.env.random });
     if (!r.ok) {
       if (r.reason !== Reason.ClockBehindTip) throw new Error(`${r.reason}: ${r.detail}`);
-      // The tip is stamped ahead of our clock and we never stamp the future: try again shortly.
+      // Our clock went back since the tip was accepted: no stamp after it is one our own rules accept yet.
+      if (!waiting) this.env.log(`miner waiting: ${r.detail}`);
+      this.template = null;
       this.pool.stop();
-      this.env.schedule(() => this.newJob(), 100);
+      this.cancelRetry = this.env.schedule(() => this.newJob(), 100);
       return;
     }
     this.template = r.template;
-    this.startedAt = now;
+    this.stamp = { tip, since: now };
     this.pool.run({ id: ++this.jobId, prefix: r.template.prefix, difficulty: r.template.difficulty });
   }
 }

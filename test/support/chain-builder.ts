@@ -18,10 +18,10 @@ export const newWallet = (): Wallet => generateWallet(random);
 export const T0 = 1_700_000_000_000;
 
 /** Mines a template to completion (difficulties in tests stay at 1 or 2). */
-export function mineTemplate(template: BlockTemplate, miningMs = params.blockTimeMs + 1000): { block: Block; announced: number } {
+export function mineTemplate(template: BlockTemplate, foundAt = template.startedAt + params.blockTimeMs + 1000): { block: Block; announced: number } {
   const found = searchNonce(template.prefix, template.difficulty, 0, 10_000_000);
   if (!found.found) throw new Error("no nonce found");
-  return sealBlock(template, found.nonce, found.hash, miningMs);
+  return sealBlock(template, found.nonce, found.hash, foundAt);
 }
 
 /**

@@ -155,13 +155,13 @@ export class SeedPeer {
     return tx;
   }
 
-  /** The seed's mineTransactions + REPLACE_CHAIN broadcast. */
-  mine(): SeedBlock {
+  /** The seed's mineTransactions + REPLACE_CHAIN broadcast; a test may stamp the block with another time. */
+  mine(timestamp = Date.now()): SeedBlock {
     let gas = 0;
     this.transactions.forEach((tx) => (gas += tx.gas));
     const rewardTx = newTransaction(MINT_PUBLIC_ADDRESS, this.publicKey, 297 + gas);
     sign(rewardTx, MINT_KEY_PAIR);
-    const block = newBlock(Date.now().toString(), [rewardTx, ...this.transactions]);
+    const block = newBlock(timestamp.toString(), [rewardTx, ...this.transactions]);
     block.prevHash = this.chain[this.chain.length - 1]!.hash;
     block.hash = getHash(block);
     while (!block.hash.startsWith(Array(this.difficulty + 1).join("0"))) {

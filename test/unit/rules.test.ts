@@ -284,11 +284,16 @@ describe("block rules", () => {
     expectReason(chain.addBlock(child, 2, T0 + 200_000), Reason.BlockInvalidAncestor);
   });
 
-  it("clock-behind-tip: the miner never stamps a block at or before its parent", () => {
+  it("clock-behind-tip: the miner never stamps a block its own rules would refuse", () => {
     const { chain, pool } = fresh();
     extend(chain, pool, miner.address, 1);
-    const r = buildTemplate({ chain, mempool: pool, minerAddress: miner.address, now: chain.tip().timestamp, random });
-    expectReason(r, Reason.ClockBehindTip);
-    expect(() => mineNext(chain, pool, miner.address, chain.tip().timestamp + 1)).not.toThrow();
+    const tip = chain.tip().timestamp;
+    // A clock that went back past the tip's allowance: any stamp after the tip is too far ahead.
+    const behind = tip - params.maxFutureMs;
+    expectReason(buildTemplate({ chain, mempool: pool, minerAddress: miner.address, now: behind, random }), Reason.ClockBehindTip);
+    // A millisecond later, tip + 1 is exactly as far ahead as the rules allow.
+    const mined = mineNext(chain, pool, miner.address, behind + 1);
+    expect(mined.block.timestamp).toBe(String(tip + 1));
+    expect(chain.addBlock(mined.block, mined.announced, behind + 1)).toMatchObject({ ok: true, status: "extended" });
   });
 });
