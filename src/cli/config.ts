@@ -4,6 +4,8 @@
  */
 import { availableParallelism } from "node:os";
 import { VERIFIERS, type VerifierName } from "../platform/node-verifier.ts";
+import type { DialPolicy } from "../protocol/dial-rule.ts";
+import { parseApiHost, type ApiHost } from "./api-access.ts";
 
 const isVerifierName = (v: string): v is VerifierName => (VERIFIERS as readonly string[]).includes(v);
 
@@ -18,16 +20,25 @@ Environment:
   MY_ADDRESS    the address this node tells peers to dial                           [ws://localhost:PORT]
   PRIVATE_KEY   hex private key of this node's wallet; without it one is generated
                 once and kept in the data directory
-  DATA_DIR      where the chain and the key are stored (SQLite)                     [./data/PORT]
+  DATA_DIR      where the chain, the key and the .cookie are kept (0700)            [./data/PORT]
   MINE          1 to mine continuously to this node's key                           [0]
   MINE_THREADS  mining threads (worker_threads beyond the first)                     [1]
   VERIFIER      signature verifier: libsecp256k1 (WebAssembly) or openssl (node:crypto)  [libsecp256k1]
   VERIFY_THREADS threads that verify a chain stream's signatures; 0 verifies them
                 on the main thread, in order                                         [CPU count]
   ALLOW_PRIVATE 1 to dial peers in private and link-local address ranges            [0]
+  ALLOW_LOOPBACK 0 refuses to dial 127.0.0.0/8, ::1 and localhost (also when a
+                name resolves there); 1 lets one machine run several nodes          [1]
+  API_HOSTS     comma-separated host[:port] names the HTTP API answers besides
+                loopback and MY_ADDRESS's host (a reverse proxy's name)             []
+  API_TOKEN     a token (16 to 256 visible characters) accepted for operator
+                actions besides the one written to DATA_DIR/.cookie                 [none]
 
 HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
-/api/balance/:address, /api/mempool, /api/mining; POST /api/transactions, /api/mining.
+/api/balance/:address, /api/mempool, /api/mining; POST /api/transactions.
+Operator actions, POST /api/mining and POST /api/peers, need the header
+  Authorization: Bearer <token>   (the token: cat DATA_DIR/.cookie, written at each start)
+Requests whose Host header names another host are refused (DNS rebinding).
 `;
 
 export interface CliConfig {
@@ -42,9 +53,14 @@ export interface CliConfig {
   readonly verifyThreads: number;
   readonly verifier: VerifierName;
   readonly allowPrivate: boolean;
+  readonly allowLoopback: boolean;
+  readonly apiHosts: readonly ApiHost[];
+  readonly apiToken: string | null;
 }
 
 export type ConfigResult = { ok: true; config: CliConfig } | { ok: false; error: string };
+
+const list = (text: string | undefined) => (text ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0);
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const portText = env.PORT ?? "3000";
@@ -60,7 +76,18 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   if (!/^\d+$/.test(verifyText) || verifyThreads > 256) return { ok: false, error: `VERIFY_THREADS must be a whole number from 0 to 256, got ${JSON.stringify(verifyText)}` };
   const verifier = env.VERIFIER ?? "libsecp256k1";
   if (!isVerifierName(verifier)) return { ok: false, error: `VERIFIER must be one of ${VERIFIERS.join(", ")}, got ${JSON.stringify(verifier)}` };
-  const peers = (env.PEERS ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0);
+  const peers = list(env.PEERS);
+  const loopbackText = env.ALLOW_LOOPBACK ?? "1";
+  if (loopbackText !== "0" && loopbackText !== "1") return { ok: false, error: `ALLOW_LOOPBACK must be 0 or 1, got ${JSON.stringify(loopbackText)}` };
+  const apiHosts: ApiHost[] = [];
+  for (const text of list(env.API_HOSTS)) {
+    const host = parseApiHost(text);
+    if (host === null) return { ok: false, error: `API_HOSTS holds host names or host:port, got ${JSON.stringify(text)}` };
+    apiHosts.push(host);
+  }
+  const apiToken = env.API_TOKEN?.trim() || null;
+  // Visible ASCII only, so it fits a header as is; long enough that guessing it is hopeless.
+  if (apiToken !== null && !/^[\x21-\x7e]{16,256}$/.test(apiToken)) return { ok: false, error: "API_TOKEN must be 16 to 256 visible ASCII characters (no spaces)" };
   return {
     ok: true,
     config: {
@@ -75,6 +102,16 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       verifyThreads,
       verifier,
       allowPrivate: env.ALLOW_PRIVATE === "1",
+      allowLoopback: loopbackText === "1",
+      apiHosts,
+      apiToken,
     },
   };
 }
+
+/** The rule for every address the node dials, and every address a dialed name resolves to. */
+export const dialPolicyOf = (config: CliConfig): DialPolicy => ({
+  allowLoopback: config.allowLoopback,
+  allowPrivate: config.allowPrivate,
+  allowLinkLocal: config.allowPrivate,
+});

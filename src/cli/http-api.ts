@@ -1,12 +1,24 @@
 /**
  * The native node's HTTP JSON API. Every refusal is a 4xx with a reason code,
- * the same codes the chain core uses.
+ * the same codes the chain core uses. It answers only Host headers naming this
+ * node, and operator actions need the operator's token (api-access.ts).
  */
 import express, { type NextFunction, type Request, type Response } from "express";
 import { isCanonicalAddress } from "../core/secp.ts";
 import type { BlockInfo } from "../core/chain.ts";
 import type { MinerRunner } from "../node/miner-runner.ts";
 import type { PeerNode } from "../node/node.ts";
+import { checkOperator, isAllowedApiHost, ApiReason, type ApiHost } from "./api-access.ts";
+
+export interface ApiAccess {
+  /** Hosts answered besides loopback ones. */
+  readonly hosts: readonly ApiHost[];
+  /** Tokens that authorise operator actions: the cookie's, and API_TOKEN when set. */
+  readonly tokens: readonly string[];
+}
+
+/** Routes that change what the node does, for the operator only; reads and sending a signed transaction stay open. */
+const OPERATOR_ROUTES = ["/api/mining", "/api/peers"];
 
 const entryJson = (e: BlockInfo, main: boolean) => ({
   height: e.height,
@@ -24,9 +36,21 @@ function intParam(value: unknown, fallback: number): number | null {
   return Number(value);
 }
 
-export function createApi(node: PeerNode, miner: MinerRunner, info: { address: string; wallet: string }): express.Express {
+export function createApi(node: PeerNode, miner: MinerRunner, info: { address: string; wallet: string }, access: ApiAccess): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    if (isAllowedApiHost(req.headers.host, access.hosts)) return next();
+    const detail = `Host ${JSON.stringify((req.headers.host ?? "").slice(0, 100))} is not this node's (API_HOSTS lists more)`;
+    res.status(403).json({ reason: ApiReason.HostRefused, detail });
+  });
+  // Before the body is parsed: a stranger's request costs no more than its headers.
+  app.post(OPERATOR_ROUTES, (req, res, next) => {
+    const r = checkOperator(req.headers.authorization, access.tokens);
+    if (r.ok) return next();
+    if (r.status === 401) res.set("WWW-Authenticate", 'Bearer realm="tabnode"');
+    res.status(r.status).json({ reason: r.reason, detail: r.detail });
+  });
   app.use(express.json({ limit: "64kb" }));
 
   app.get("/api/status", (_req, res) => {

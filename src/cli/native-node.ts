@@ -6,17 +6,19 @@
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { generateWallet, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
 import { SlicedPool } from "../miner/pool.ts";
 import { nodeThreadPool, nodeVerifyThreads } from "../platform/thread-pool.ts";
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode } from "../node/node.ts";
+import { COOKIE_FILE, removeCookie, writeCookie } from "../platform/cookie-file.ts";
 import { SqliteStore } from "../platform/sqlite-store.ts";
 import { nodePlatform, nodeRandom } from "../platform/node-env.ts";
 import { nodeVerifier } from "../platform/node-verifier.ts";
 import { WsTransport } from "../platform/ws-transport.ts";
-import type { CliConfig } from "./config.ts";
+import { dialPolicyOf, type CliConfig } from "./config.ts";
+import { apiHosts } from "./api-access.ts";
 import { createApi } from "./http-api.ts";
 
 export interface NativeNode {
@@ -48,7 +50,8 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   const port = (server.address() as AddressInfo).port;
   const address = config.myAddress ?? `ws://localhost:${port}`;
   const dataDir = resolve(config.dataDir ?? `data/${port}`);
-  mkdirSync(dataDir, { recursive: true });
+  // Only the node's user may read the chain's files: the database holds the wallet's key.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = new SqliteStore(dataDir);
   const wallet = await loadWallet(store, config.privateKey);
   const platform = {
@@ -56,15 +59,19 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
     verifyThreads: { count: config.verifyThreads, factory: nodeVerifyThreads(config.verifier) },
   };
   const opening = Date.now();
-  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: { allowLoopback: true, allowPrivate: config.allowPrivate, allowLinkLocal: config.allowPrivate } }, platform);
+  const dialPolicy = dialPolicyOf(config);
+  const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: dialPolicy }, platform);
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
-  const transport = new WsTransport(server, node, { log });
+  const transport = new WsTransport(server, node, { log, dialPolicy });
   node.useTransport(transport);
   // One thread mines in the node's own event loop, in slices; more run as worker_threads.
   const miner = new MinerRunner(node, wallet.address, platform, (listener) =>
     config.mineThreads > 1 ? nodeThreadPool(config.mineThreads, listener) : new SlicedPool(listener, platform.defer),
   );
-  server.on("request", createApi(node, miner, { address, wallet: wallet.address }));
+  const cookie = writeCookie(dataDir);
+  const tokens = config.apiToken === null ? [cookie] : [cookie, config.apiToken];
+  log(`operator token (POST /api/mining, /api/peers) in ${join(dataDir, COOKIE_FILE)}`);
+  server.on("request", createApi(node, miner, { address, wallet: wallet.address }, { hosts: apiHosts(address, config.apiHosts), tokens }));
   for (const peer of config.peers) {
     const r = node.connect(peer, "config");
     if (!r.ok) log(`not dialing ${peer}: ${r.reason}: ${r.detail}`);
@@ -83,6 +90,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
       await new Promise<void>((done) => server.close(() => done()));
       await node.flushed();
       await store.close();
+      removeCookie(dataDir, cookie);
     },
   };
 }

@@ -5,10 +5,28 @@
  * kill -9 would lose. WAL journal with synchronous=NORMAL: every committed
  * transaction survives a killed process, and the file always reopens (a power
  * cut may lose the last transactions, never corrupt the file).
+ *
+ * The file also holds the wallet's private key (table kv), so it and its
+ * -wal and -shm files are the node's user's alone (0600).
  */
 import Database from "better-sqlite3";
+import { chmodSync, closeSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { NodeStore, StoredBlock } from "../node/store.ts";
+
+/** Creates the database file 0600 if missing (SQLite gives -wal and -shm the main file's mode) and tightens files a looser start left. */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    let mode: number;
+    try {
+      mode = statSync(path).mode;
+    } catch {
+      continue; // no -wal or -shm yet
+    }
+    if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o700);
+  }
+}
 
 export class SqliteStore implements NodeStore {
   private readonly db: Database.Database;
@@ -16,7 +34,9 @@ export class SqliteStore implements NodeStore {
   private readonly appendMany: (blocks: readonly StoredBlock[]) => void;
 
   constructor(dir: string) {
-    this.db = new Database(join(dir, "chain.sqlite"));
+    const file = join(dir, "chain.sqlite");
+    ownerOnly(file);
+    this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.exec(`

@@ -2,11 +2,17 @@
  * The native node's transport: a WebSocket server on the node's HTTP server
  * (inbound links) and WebSocket clients (outbound links), with the frame cap,
  * a heartbeat that drops dead links, and a cap on each socket's send buffer.
+ * Outbound dials apply the dial rule again to the addresses a name resolves
+ * to (dial-lookup.ts): the node checked the address's text, not where its
+ * name leads.
  */
 import type { Server as HttpServer } from "node:http";
+import type { LookupFunction } from "node:net";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../protocol/dial-rule.ts";
 import { MAX_FRAME_BYTES } from "../protocol/messages.ts";
 import type { Link, LinkHandler, Transport } from "../node/transport.ts";
+import { guardedLookup, type RefusedLookupError, type Resolve } from "./dial-lookup.ts";
 
 export interface WsTransportOptions {
   readonly maxFrameBytes?: number;
@@ -14,6 +20,21 @@ export interface WsTransportOptions {
   /** A peer that lets this much pile up unsent is too slow to keep. */
   readonly maxBufferedBytes?: number;
   readonly log?: (line: string) => void;
+  /** The node's dial rule, applied to every address a dialed name resolves to. */
+  readonly dialPolicy?: DialPolicy;
+  /** The resolver under the rule (tests inject one; nothing else should). */
+  readonly resolve?: Resolve;
+}
+
+/** What ws is told for an outbound dial: the guarded lookup, and no redirects (a redirect would dodge the rule). */
+export function dialOptions(maxPayload: number, lookup: LookupFunction) {
+  return { maxPayload, handshakeTimeout: 10_000, followRedirects: false, lookup } as const;
+}
+
+/** The dial rule's refusal in a link's error, naming its reason code; null for any other failure. */
+export function dialRefusal(err: Error): string | null {
+  const reason = (err as Partial<RefusedLookupError>).reason;
+  return reason === undefined ? null : `refused by the dial rule: ${reason}: ${err.message}`;
 }
 
 let nextId = 1;
@@ -31,9 +52,11 @@ export class WsTransport implements Transport {
   private readonly maxFrameBytes: number;
   private readonly maxBufferedBytes: number;
   private readonly log: (line: string) => void;
+  private readonly lookup: LookupFunction;
 
   constructor(server: HttpServer, private readonly handler: LinkHandler, options: WsTransportOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.lookup = guardedLookup(options.dialPolicy ?? DEFAULT_DIAL_POLICY, options.resolve);
     this.maxBufferedBytes = options.maxBufferedBytes ?? 64 * MAX_FRAME_BYTES;
     this.log = options.log ?? (() => {});
     this.wss = new WebSocketServer({ server, maxPayload: this.maxFrameBytes });
@@ -47,7 +70,7 @@ export class WsTransport implements Transport {
   }
 
   dial(address: string): Link {
-    const socket = new WebSocket(address, { maxPayload: this.maxFrameBytes, handshakeTimeout: 10_000 });
+    const socket = new WebSocket(address, dialOptions(this.maxFrameBytes, this.lookup));
     const link = this.wire(socket, "out", address, null);
     socket.on("open", () => this.handler.opened(link));
     return link;
@@ -56,6 +79,7 @@ export class WsTransport implements Transport {
   private wire(socket: WebSocket, direction: "in" | "out", remote: string, remoteHost: string | null): Link {
     const id = nextId++;
     let closed = false;
+    let failure: string | null = null;
     this.sockets.add(socket);
     this.alive.add(socket);
     const link: Link = {
@@ -78,12 +102,16 @@ export class WsTransport implements Transport {
       if (isBinary) return this.handler.message(link, "\u0000binary frame");
       this.handler.message(link, toText(data));
     });
-    socket.on("error", (err) => this.log(`link ${direction}#${id} ${remote}: ${err.message}`));
+    socket.on("error", (err) => {
+      const refusal = dialRefusal(err);
+      failure ??= refusal;
+      this.log(`link ${direction}#${id} ${remote}: ${refusal ?? err.message}`);
+    });
     socket.on("close", (code, reason) => {
       this.sockets.delete(socket);
       if (closed) return;
       closed = true;
-      this.handler.closed(link, `${code}${reason.length > 0 ? " " + reason.toString() : ""}`);
+      this.handler.closed(link, failure ?? `${code}${reason.length > 0 ? " " + reason.toString() : ""}`);
     });
     return link;
   }

@@ -5,10 +5,11 @@
  * `stopAll()`, which each test file calls after its tests.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StoredBlock } from "../../src/node/store.ts";
+import { COOKIE_FILE } from "../../src/platform/cookie-file.ts";
 import { SqliteStore } from "../../src/platform/sqlite-store.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -38,11 +39,15 @@ export interface NodeProcess {
   readonly logs: string[];
   readonly exited: Promise<number | null>;
   get<T = any>(path: string): Promise<T>;
+  /** POSTs JSON as the operator: with the token from the node's cookie file. */
   post<T = any>(path: string, body: unknown): Promise<{ status: number; body: T }>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startNode(env: Record<string, string> = {}, dataDir = tempDir("node")): Promise<NodeProcess> {
+/** The operator token a running node wrote to its data directory. */
+export const cookieOf = (dataDir: string) => readFileSync(join(dataDir, COOKIE_FILE), "utf8");
+
+export async function startNode(env: Record<string, string> = {}, dataDir = env.DATA_DIR ?? tempDir("node")): Promise<NodeProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ...env },
@@ -83,7 +88,8 @@ export async function startNode(env: Record<string, string> = {}, dataDir = temp
       return (await res.json()) as never;
     },
     async post(path, body) {
-      const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const headers = { "content-type": "application/json", authorization: `Bearer ${cookieOf(dataDir)}` };
+      const res = await fetch(base + path, { method: "POST", headers, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as never };
     },
     async kill(signal = "SIGKILL") {

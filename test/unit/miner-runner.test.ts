@@ -44,7 +44,7 @@ async function setup() {
     },
     log: (line: string) => void logs.push(line),
   };
-  const node = await PeerNode.open(new MemoryStore(), { ...DEFAULT_NODE_CONFIG, address: "ws://localhost:1" }, env);
+  const node = await PeerNode.open(new MemoryStore(), { ...DEFAULT_NODE_CONFIG, address: "ws://localhost:1" }, { ...env, random });
   const slices: (() => void)[] = [];
   const jobs: MiningJob[] = [];
   const miner = new MinerRunner(node, minerWallet.address, { ...env, random }, (listener) => new QueuedPool(listener, slices, jobs));
