@@ -65,6 +65,7 @@ export function createApi(node: PeerNode, miner: MinerRunner, info: { address: s
       peers: node.peerList().map((p) => ({ ...p, since: new Date(p.since).toISOString() })),
       mempool: node.mempool.size,
       mining: miner.stats(),
+      bounds: node.bounds(),
     });
   });
 
