@@ -85,6 +85,9 @@ export const ellipticVerifier: SignatureVerifier = (r) => verifyDigest(r.address
 export class VerifiedCache {
   private readonly verdicts = new Map<string, boolean>();
   constructor(private readonly max = 50_000) {}
+  get size(): number {
+    return this.verdicts.size;
+  }
   /** true or false once verified; undefined when never seen. */
   verdict(key: string): boolean | undefined {
     return this.verdicts.get(key);

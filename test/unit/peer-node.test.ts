@@ -220,6 +220,25 @@ describe("orphans and re-requests", () => {
   });
 });
 
+describe("answers", () => {
+  it("a flood of chain requests naming a peer gets it one chain every 10 s, and one log line", async () => {
+    const { clock, net, start } = await network();
+    const a = await start("ws://a:1");
+    const b = await start("ws://b:1");
+    for (const m of minedBlocks(3)) a.node.submitBlock(m.block, m.announced);
+    b.node.connect(a.address);
+    await clock.advance(1000);
+    const streamed = () => net.framesTo(b.address, MessageType.SendChain).length;
+    const before = streamed();
+    const mallory = new ScriptedPeer(net, "ws://m:1");
+    mallory.dial(a.address, frame(MessageType.Handshake, ["ws://m:1"]), ...Array.from({ length: 200 }, () => frame(MessageType.RequestChain, b.address)));
+    await clock.advance(20_000);
+    // 3 blocks a chain: at most two chains in 20 s (the first may fall in the interval of B's own request).
+    expect(streamed() - before).toBeLessThanOrEqual(2 * 3);
+    expect(a.logs.filter((l) => l.includes("less than 10000 ms ago")).length).toBe(1);
+  });
+});
+
 describe("chain streams", () => {
   it("junk in a stream cuts the link at once", async () => {
     const { clock, net, start } = await network();
