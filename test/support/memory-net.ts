@@ -31,13 +31,18 @@ export class ManualClock {
     };
   };
 
-  /** Moves time on by `ms`, running every timer that falls due (and the promises they settle) in order. */
-  async advance(ms: number): Promise<void> {
+  /**
+   * Moves time on by `ms`, running every timer that falls due (and the
+   * promises they settle) in order. A run of more than `maxEvents` timers is a
+   * storm the test did not mean: it fails, rather than running out of memory.
+   */
+  async advance(ms: number, maxEvents = 200_000): Promise<void> {
     const end = this.now + ms;
-    for (;;) {
+    for (let events = 0; ; events++) {
       await settle();
       const next = this.nextDue(end);
       if (next === undefined) break;
+      if (events >= maxEvents) throw new Error(`more than ${maxEvents} timers in ${ms} ms of virtual time, at ${this.now - T0} ms after T0: a storm`);
       this.timers = this.timers.filter((t) => t !== next);
       this.now = next.at;
       next.fn();
@@ -71,6 +76,8 @@ interface Endpoint {
 }
 
 let nextLinkId = 1;
+/** More frames than any test here sends: past it, a storm. */
+const MAX_FRAMES = 200_000;
 
 export class MemoryNetwork {
   readonly frames: Frame[] = [];
@@ -128,6 +135,7 @@ export class MemoryNetwork {
     };
     const deliver = (handler: LinkHandler, link: () => Link, fromAddress: string, toAddress: string) => (text: string) => {
       if (state !== "open") return;
+      if (this.frames.length >= MAX_FRAMES) throw new Error(`more than ${MAX_FRAMES} frames: a storm (last: ${fromAddress} -> ${toAddress} ${text.slice(0, 80)})`);
       this.frames.push({ from: fromAddress, to: toAddress, text });
       this.clock.schedule(() => state === "open" && handler.message(link(), text), this.latencyMs);
     };
