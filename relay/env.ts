@@ -16,6 +16,7 @@ export const LIMIT_ENV: Readonly<Record<keyof RelayLimits, string>> = {
   maxInboundPerTab: "RELAY_MAX_INBOUND_PER_TAB",
   heartbeatMs: "RELAY_HEARTBEAT_MS",
   maxBufferedBytes: "RELAY_MAX_BUFFERED_BYTES",
+  maxTotalBufferedBytes: "RELAY_MAX_TOTAL_BUFFERED_BYTES",
   graceMs: "RELAY_GRACE_MS",
   dialTimeoutMs: "RELAY_DIAL_TIMEOUT_MS",
 };

@@ -22,8 +22,11 @@ export interface RelayLimits {
   readonly heartbeatMs: number;
   /** Cap on a socket's unsent bytes; past it frames are dropped (tab sockets: control events close it). */
   readonly maxBufferedBytes: number;
+  /** Cap on the unsent and queued bytes of all sockets together (held-bytes.ts); past it frames are dropped. */
+  readonly maxTotalBufferedBytes: number;
   /** How long a disconnected tab keeps its address for a resume. */
   readonly graceMs: number;
+  /** A dial that has not opened by then fails; every failure is reported to the tab only then (native-link.ts). */
   readonly dialTimeoutMs: number;
 }
 
@@ -64,6 +67,11 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxInboundPerTab: 64,
   heartbeatMs: 30_000,
   maxBufferedBytes: 4 * MiB,
+  // Enough for 64 sockets backed up to their own cap, or 256 blocks of 1 MiB
+  // in flight at once; honest traffic holds a few hundred KiB (frames leave
+  // within the turn). With the relay's own ~50 MB for 2,000 tabs and garbage
+  // not yet collected, it keeps the process well inside 1 GiB.
+  maxTotalBufferedBytes: 256 * MiB,
   graceMs: 30_000,
   dialTimeoutMs: 10_000,
 };

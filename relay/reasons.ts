@@ -21,10 +21,15 @@ export const RelayReason = {
   LinksFull: "links-full",
   InboundFull: "inbound-full",
   Backpressure: "backpressure",
+  /** The relay-wide budget of unsent bytes (maxTotalBufferedBytes) is spent. */
+  RelayMemory: "relay-memory",
   HeartbeatTimeout: "heartbeat-timeout",
   // dialing on a tab's behalf: the same codes as a node's dial rule
   ...AddressReason,
+  /** Whatever the target did (refused, reset, timed out, not WebSocket...): one code, so the relay is no port scanner. */
   DialFailed: "dial-failed",
+  /** The address reaches this relay itself, by a spelling it does not serve in process. */
+  DialSelf: "dial-self",
   PeerUnknown: "peer-unknown",
   // lifecycle of tabs and links
   TabAway: "tab-away",
@@ -52,6 +57,7 @@ export const CloseCode: Partial<Record<RelayReason, number>> = {
   [RelayReason.TabGone]: 4006,
   [RelayReason.InboundFull]: 4007,
   [RelayReason.Backpressure]: 4008,
+  [RelayReason.RelayMemory]: 4009,
   [RelayReason.ClosedByTab]: 4010,
 };
 

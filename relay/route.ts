@@ -1,13 +1,15 @@
 /**
  * Where a tab's frame goes: the link the tab already holds to that address,
  * or a new one: to another tab of this relay (in process), or dialed, if the
- * dial rule and the tab's link cap allow.
+ * tab's link cap and the dial rule allow and the address is not the relay
+ * itself by another spelling.
  */
 import type { RelayContext } from "./context.ts";
 import { checkDialAddress } from "../src/protocol/dial-rule.ts";
 import type { OutboundLink } from "./links.ts";
 import { NativeLink } from "./native-link.ts";
 import { RelayReason } from "./reasons.ts";
+import { DIAL_SELF_DETAIL } from "./self-dial.ts";
 import type { Tab } from "./tab.ts";
 import type { TabRegistry } from "./tab-registry.ts";
 import { linkTabs } from "./tab-link.ts";
@@ -22,6 +24,10 @@ function openLink(ctx: RelayContext, tabs: TabRegistry, tab: Tab, to: string): O
   if (local !== null) {
     if (local.inbound.size >= maxInboundPerTab) return { ok: false, reason: RelayReason.InboundFull, detail: `that tab has ${maxInboundPerTab} inbound links` };
     return { ok: true, link: linkTabs(tab, to, local) };
+  }
+  const url = URL.parse(to);
+  if (url !== null && (url.protocol === "ws:" || url.protocol === "wss:") && ctx.dial.refusesSelf(url)) {
+    return { ok: false, reason: RelayReason.DialSelf, detail: DIAL_SELF_DETAIL };
   }
   const check = checkDialAddress(to, ctx.options.dial);
   if (!check.ok) return check;

@@ -9,13 +9,15 @@ import type { Duplex } from "node:stream";
 import { performance } from "node:perf_hooks";
 import { WebSocket, WebSocketServer } from "ws";
 import type { RelayContext } from "./context.ts";
-import { guardedLookup } from "../src/platform/dial-lookup.ts";
 import { MAX_HEADER_BYTES } from "./envelope.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { HeldBytes } from "./held-bytes.ts";
 import { createHttpApp } from "./http.ts";
+import { LOOP_MARK_HEADER, LoopMarks } from "./loop-mark.ts";
 import { publicBase, resolveOptions, type RelayConfig, type RelayOptions } from "./options.ts";
 import { acceptPeerSocket } from "./peer-inbound.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
+import { DialGuard } from "./self-dial.ts";
 import { RelayCounters } from "./stats.ts";
 import { snapshot, type RelayStats } from "./snapshot.ts";
 import { acceptTabSocket } from "./tab-session.ts";
@@ -62,7 +64,9 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     counters: new RelayCounters(),
     heartbeat: new Heartbeat(options.limits.heartbeatMs),
     now: () => performance.now(),
-    lookup: guardedLookup(options.dial),
+    held: new HeldBytes(options.limits.maxTotalBufferedBytes, options.limits.maxTabs),
+    dial: new DialGuard(options.dial),
+    loopMarks: new LoopMarks(),
   };
   const tabs = new TabRegistry(ctx);
   const stats = () => snapshot(ctx, tabs.all(), (performance.now() - startedAt) / 1000);
@@ -78,6 +82,10 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     if (closing) return rejectUpgrade(socket, "503 Service Unavailable");
+    if (ctx.loopMarks.caught(req.headers[LOOP_MARK_HEADER])) {
+      ctx.counters.closed(RelayReason.DialSelf);
+      return rejectUpgrade(socket, "508 Loop Detected");
+    }
     const url = URL.parse(req.url ?? "/", "http://relay.invalid"); // a request line is untrusted text
     if (url === null) return rejectUpgrade(socket, "400 Bad Request");
     const peer = PEER_PATH.exec(url.pathname);
@@ -99,6 +107,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  ctx.dial.port = port;
   const base = publicBase(options, port);
   tabs.bindAddresses(peerPrefixes(base, options, port));
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;

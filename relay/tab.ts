@@ -47,26 +47,44 @@ export class Tab {
     this.eventText(JSON.stringify(e));
   }
 
-  /** An event serialised already (the same text for many tabs). */
+  /**
+   * An event serialised already (the same text for many tabs). Events count in
+   * the relay's budget but are not dropped for it: while the budget is spent,
+   * a tab holding more than its share of it unsent loses its socket instead
+   * (4009), and one that reads is never the one cut.
+   */
   eventText(text: string): void {
     const s = this.openSocket();
     if (s === null) return;
-    if (s.bufferedAmount > this.ctx.options.limits.maxBufferedBytes) {
-      this.ctx.counters.closed(RelayReason.Backpressure);
-      closeWith(s, RelayReason.Backpressure);
+    const bytes = Buffer.byteLength(text);
+    const cut = this.eventRefusal(s, bytes);
+    if (cut !== null) {
+      this.ctx.counters.closed(cut);
+      closeWith(s, cut);
       return;
     }
-    s.send(text);
+    this.ctx.held.take(bytes);
+    s.send(text, this.ctx.held.releaser(bytes));
   }
 
-  /** A frame from one of the tab's inbound links; dropped (and counted) if the tab is away or not reading. */
+  /** Why an event cannot go out on this socket: over its own cap, or over its share of a spent relay budget. */
+  private eventRefusal(s: WebSocket, bytes: number): RelayReason | null {
+    const unsent = s.bufferedAmount;
+    if (unsent > this.ctx.options.limits.maxBufferedBytes) return RelayReason.Backpressure;
+    if (!this.ctx.held.fits(bytes) && unsent > this.ctx.held.shareBytes) return RelayReason.RelayMemory;
+    return null;
+  }
+
+  /** A frame from one of the tab's inbound links; dropped (and counted) if the tab is away or not reading, or the relay's budget is spent. */
   deliver(link: InboundLink, frame: Buffer): void {
     const s = this.openSocket();
     if (s === null) return this.ctx.counters.dropped(RelayReason.TabAway);
     if (s.bufferedAmount > this.ctx.options.limits.maxBufferedBytes) return this.ctx.counters.dropped(RelayReason.Backpressure);
+    const bytes = link.header.length + frame.length;
+    if (!this.ctx.held.admit(bytes)) return this.ctx.counters.dropped(RelayReason.RelayMemory);
     if (this.stream !== null) batchWrites(this.stream);
     // One copy, no parse: the header built for the link, then the frame's bytes.
-    s.send(Buffer.concat([link.header, frame]), { binary: false });
+    s.send(Buffer.concat([link.header, frame], bytes), { binary: false }, this.ctx.held.releaser(bytes));
     this.ctx.counters.forwarded(frame.length);
   }
 

@@ -11,21 +11,33 @@ import { AddressReason, checkHost, type DialPolicy } from "../protocol/dial-rule
 
 export type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
-/** The error a refused resolution fails the dial with; `reason` says which range refused it (or that none resolved). */
-export interface RefusedLookupError extends NodeJS.ErrnoException {
-  readonly reason: AddressReason | "dial-failed";
+/**
+ * A caller's own rule on a resolved address, judged before the policy (the
+ * relay refuses its own addresses at its own port this way): a reason to
+ * refuse it, or null.
+ */
+export type AddressRule<R extends string> = (address: string, family: number) => R | null;
+
+/** The error a refused resolution fails the dial with; `reason` says which rule refused it (or that none resolved). */
+export interface RefusedLookupError<R extends string = never> extends NodeJS.ErrnoException {
+  readonly reason: AddressReason | R | "dial-failed";
 }
 
-export function guardedLookup(policy: DialPolicy, resolve: Resolve = dnsLookup): LookupFunction {
+export function guardedLookup<R extends string = never>(policy: DialPolicy, resolve: Resolve = dnsLookup, refuse?: AddressRule<R>): LookupFunction {
+  const judge = (a: LookupAddress) => {
+    const own = refuse?.(a.address, a.family) ?? null;
+    const check = own === null ? checkHost(a.address, policy) : null;
+    return { a, own, refused: own ?? (check === null || check.ok ? null : check.reason) };
+  };
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err !== null) return callback(err, []);
-      const checks = addresses.map((a) => ({ a, check: checkHost(a.address, policy) }));
-      const allowed = checks.filter((c) => c.check.ok).map((c) => c.a);
+      const judged = addresses.map(judge);
+      const allowed = judged.filter((j) => j.refused === null).map((j) => j.a);
       const first = allowed[0];
       if (first === undefined) {
-        const refused = checks.find((c) => !c.check.ok)?.check;
-        const reason = refused !== undefined && !refused.ok ? refused.reason : "dial-failed";
+        // The caller's own rule names the refusal when it had a say: it is the more specific one.
+        const reason = judged.find((j) => j.own !== null)?.own ?? judged.find((j) => j.refused !== null)?.refused ?? "dial-failed";
         const error = Object.assign(new Error(`${hostname} resolves only to refused addresses`), { code: "ERELAYREFUSED", reason });
         return callback(error, []);
       }

@@ -1,8 +1,8 @@
 /**
  * The relay dialing for tabs: refused addresses are never dialed (each with
- * its reason), failures and timeouts are reported, and the relay's own
- * addresses, in any spelling, stay in process. Every connection made here is
- * to 127.0.0.1.
+ * its reason), failures and timeouts are reported, and the relay's own tab
+ * addresses stay in process (relay-self-dial.test.ts: other spellings of the
+ * relay are refused). Every connection made here is to 127.0.0.1.
  */
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -43,7 +43,7 @@ describe("relay dialing", () => {
   });
 
   it("reports a dial that fails, and a tab address that does not exist", async () => {
-    const relay = await h.relay();
+    const relay = await h.relay({ limits: { dialTimeoutMs: 200 } }); // failures are reported when the dial timeout ends
     const port = await h.closedPort();
     const { tab } = await h.tab(relay);
     tab.send(`ws://127.0.0.1:${port}`, "x");

@@ -4,6 +4,7 @@
  * Limits are set small so that nothing here depends on how fast anything is.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import type { RelayStats } from "../../relay/index.ts";
 import { RelayHarness, statsUntil } from "../support/relay-harness.ts";
 
 const h = new RelayHarness();
@@ -121,12 +122,15 @@ describe("relay limits", () => {
     stuck.socket.pause(); // stops reading: the kernel buffers fill, then the relay's
     sender.send(welcome.address, frame);
     await sender.take("link-open");
+    // A drop alone is not enough: what one turn sends is held until the turn ends (write-batch.ts), so a burst
+    // can be dropped while the kernel still has room. The unsent bytes must stay over the cap after the turn.
+    const stuckFull = (s: RelayStats) => (s.framesDropped.backpressure ?? 0) > 0 && s.buffered.bytes > 64 * 1024;
     let sent = 1;
     await statsUntil(
       relay,
       (s) => {
-        if ((s.framesDropped.backpressure ?? 0) === 0 && sent < 400) for (let i = 0; i < 10; i++, sent++) sender.send(welcome.address, frame);
-        return (s.framesDropped.backpressure ?? 0) > 0;
+        if (!stuckFull(s) && sent < 400) for (let i = 0; i < 10; i++, sent++) sender.send(welcome.address, frame);
+        return stuckFull(s);
       },
       "a frame to be dropped for backpressure",
     );
@@ -134,6 +138,36 @@ describe("relay limits", () => {
     await statsUntil(relay, (s) => s.connectionsClosed.backpressure === 1, "the stuck tab to be closed");
     stuck.socket.resume();
     expect(await stuck.closed).toEqual({ code: 4008, reason: "backpressure" });
+  });
+
+  it("drops frames for the relay's total budget, and cuts only the tab that holds more than its share of it", async () => {
+    // Each delivered frame holds exactly 1 KiB (its 23-byte envelope header and 1001 bytes), so 64 fill the budget to the byte.
+    const budget = 64 * 1024;
+    const relay = await h.relay({ limits: { maxTotalBufferedBytes: budget, maxTabs: 2, framesPerSecond: 100_000, bytesPerSecond: 1 << 30 } });
+    const { tab: sender } = await h.tab(relay);
+    const { tab: stuck, welcome } = await h.tab(relay);
+    stuck.socket.pause(); // the kernel's buffers fill first, then the relay's
+    const frame = "k".repeat(1001);
+    sender.send(welcome.address, frame);
+    await sender.take("link-open");
+    // Fewer frames a round than fill the budget: what one turn sends waits for the end of the turn (write-batch.ts).
+    const full = (st: RelayStats) => st.buffered.bytes === budget && (st.framesDropped["relay-memory"] ?? 0) > 0;
+    await statsUntil(
+      relay,
+      (st) => {
+        if (!full(st)) for (let i = 0; i < 60; i++) sender.send(welcome.address, frame);
+        return full(st);
+      },
+      "the stuck tab's unsent bytes to fill the relay's budget",
+    );
+    expect(relay.stats().buffered).toEqual({ bytes: budget, peakBytes: budget, limitBytes: budget });
+
+    sender.hangUp(welcome.address); // an event for each end: the reader gets its own, the stuck tab is cut
+    expect(await sender.take("link-close")).toMatchObject({ reason: "closed-by-tab" });
+    await statsUntil(relay, (s) => s.connectionsClosed["relay-memory"] === 1, "the stuck tab to be closed");
+    stuck.socket.resume();
+    expect(await stuck.closed).toEqual({ code: 4009, reason: "relay-memory" });
+    await statsUntil(relay, (s) => s.buffered.bytes === 0, "its bytes to be given back");
   });
 
   it("drops frames to a native node that does not read, and tells the tab", async () => {

@@ -1,13 +1,19 @@
 /**
  * The relay's pure rules, as functions: which hosts and addresses it may dial,
- * the DNS-time guard (with a fake resolver: nothing is looked up or dialed),
- * the token bucket (with a fake clock), the envelope decoder, and settings
- * from the environment. Each refusal asserts its exact reason code.
+ * the DNS-time guard and the self-dial rule (with a fake resolver and fake
+ * interfaces: nothing is looked up or dialed), what a failed dial tells the
+ * tab, the loop marks, the budget of held bytes, the token bucket (with a
+ * fake clock), the envelope decoder, and settings from the environment. Each
+ * refusal asserts its exact reason code.
  */
 import { describe, expect, it } from "vitest";
 import { checkDialAddress, checkHost, classifyHost, configFromEnv, DEFAULT_DIAL_POLICY, RelayReason, type DialPolicy, type HostClass } from "../../relay/index.ts";
 import { guardedLookup, type Resolve } from "../../src/platform/dial-lookup.ts";
 import { decodeTabMessage, TabDecoder } from "../../relay/envelope.ts";
+import { HeldBytes } from "../../relay/held-bytes.ts";
+import { LoopMarks } from "../../relay/loop-mark.ts";
+import { DIAL_FAILED_DETAIL, dialFailure } from "../../relay/native-link.ts";
+import { DialGuard, dialPort, isThisMachine, type Interfaces } from "../../relay/self-dial.ts";
 import { RateLimiter, TokenBucket } from "../../relay/rate-limit.ts";
 
 const hosts: [string, HostClass][] = [
@@ -131,6 +137,110 @@ describe("the lookup guard", () => {
   });
 });
 
+describe("the self-dial rule", () => {
+  const nic = (address: string, family: "IPv4" | "IPv6") => ({ address, family, netmask: "", mac: "", internal: false, cidr: null }) as never;
+  const interfaces: Interfaces = () => ({ eth0: [nic("100.128.0.7", "IPv4"), nic("2606:4700::7", "IPv6")] });
+  const machine: [string, boolean][] = [
+    ["127.0.0.1", true],
+    ["127.9.9.9", true],
+    ["[::1]", true],
+    ["::ffff:127.0.0.1", true],
+    ["localhost", true],
+    ["localhost.", true],
+    ["tab.localhost", true],
+    ["0.0.0.0", true],
+    ["[::]", true],
+    ["100.128.0.7", true],
+    ["::ffff:100.128.0.7", true],
+    ["[2606:4700:0:0::7]", true],
+    ["100.128.0.8", false],
+    ["2606:4700::8", false],
+    ["node.example.org", false],
+  ];
+  it.each(machine)("%s is this machine: %s", (host, mine) => {
+    expect(isThisMachine(host, interfaces)).toBe(mine);
+  });
+
+  it("knows the port a URL reaches when it names none", () => {
+    expect([dialPort(new URL("ws://a")), dialPort(new URL("wss://a")), dialPort(new URL("ws://a:80")), dialPort(new URL("wss://a:8080"))]).toEqual([80, 443, 80, 8080]);
+  });
+
+  const guard = (...addresses: string[]) => {
+    const g = new DialGuard(DEFAULT_DIAL_POLICY, interfaces, (_host, _options, callback) => callback(null, addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }))));
+    g.port = 8080;
+    return g;
+  };
+  const resolveWith = (g: DialGuard, url: string) =>
+    new Promise<{ err: (Error & { reason?: string }) | null; address: unknown }>((done) => g.lookupFor(new URL(url))("node.example.org", { all: true }, (err, address) => done({ err, address })));
+
+  it("refuses this machine at the relay's port from the text, and nothing else", () => {
+    const g = guard();
+    for (const host of ["127.0.0.5", "[::1]", "[::ffff:127.0.0.1]", "localhost", "localhost.", "relay.localhost", "0.0.0.0", "[::]"]) expect(g.refusesSelf(new URL(`ws://${host}:8080/peer/x`))).toBe(true);
+    expect(g.refusesSelf(new URL("wss://[::1]:8080"))).toBe(true);
+    expect(g.refusesSelf(new URL("ws://100.128.0.7:8080"))).toBe(true);
+    expect(g.refusesSelf(new URL("ws://127.0.0.5:8081/x"))).toBe(false);
+    expect(g.refusesSelf(new URL("ws://node.example.org:8080"))).toBe(false); // judged at lookup
+  });
+
+  it("refuses a name that resolves to this machine at the relay's port, at lookup", async () => {
+    expect((await resolveWith(guard("100.128.0.7"), "ws://node.example.org:8080")).err).toMatchObject({ reason: RelayReason.DialSelf });
+    expect((await resolveWith(guard("10.0.0.1", "127.0.0.1"), "ws://node.example.org:8080")).err).toMatchObject({ reason: RelayReason.DialSelf });
+    expect(await resolveWith(guard("127.0.0.1", "8.8.8.8"), "ws://node.example.org:8080")).toEqual({ err: null, address: [{ address: "8.8.8.8", family: 4 }] });
+    expect(await resolveWith(guard("100.128.0.7"), "ws://node.example.org:8081")).toEqual({ err: null, address: [{ address: "100.128.0.7", family: 4 }] });
+  });
+});
+
+describe("what a failed dial tells the tab", () => {
+  const failed = { reason: RelayReason.DialFailed, detail: DIAL_FAILED_DETAIL };
+  const errors: [string, Error | null][] = [
+    ["refused", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })],
+    ["an HTTP answer", new Error("Unexpected server response: 404")],
+    ["a name resolving into a private range", Object.assign(new Error("x resolves only to refused addresses"), { reason: RelayReason.AddressPrivate })],
+    ["a name that does not resolve", Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" })],
+    ["no error at all", null],
+  ];
+  it.each(errors)("%s: dial-failed, with the one detail", (_what, err) => {
+    expect(dialFailure(err, false)).toEqual(failed);
+  });
+
+  it("names the relay's own rule, and a loop", () => {
+    expect(dialFailure(Object.assign(new Error("x"), { reason: RelayReason.DialSelf }), false).reason).toBe(RelayReason.DialSelf);
+    expect(dialFailure(new Error("Unexpected server response: 508"), true).reason).toBe(RelayReason.DialSelf);
+  });
+});
+
+describe("loop marks", () => {
+  it("catch only a mark this relay issued, once, and tell the dial it looped", () => {
+    const marks = new LoopMarks();
+    const a = marks.issue();
+    const b = marks.issue();
+    expect(a).not.toBe(b);
+    expect(marks.caught("made-up")).toBe(false);
+    expect(marks.caught(undefined)).toBe(false);
+    expect(marks.caught([a])).toBe(false);
+    expect(marks.caught(a)).toBe(true);
+    expect(marks.settle(a)).toBe(true);
+    expect(marks.settle(b)).toBe(false);
+    expect(marks.caught(a)).toBe(false); // spent
+  });
+});
+
+describe("the budget of held bytes", () => {
+  it("admits frames while they fit, takes events regardless, and remembers its peak", () => {
+    const held = new HeldBytes(100, 4);
+    expect(held.shareBytes).toBe(25);
+    expect(held.admit(60)).toBe(true);
+    expect(held.admit(41)).toBe(false);
+    expect(held.admit(40)).toBe(true);
+    expect(held.fits(1)).toBe(false);
+    held.take(10);
+    expect([held.bytes, held.peakBytes]).toEqual([110, 110]);
+    held.releaser(60)();
+    held.release(50);
+    expect([held.bytes, held.peakBytes]).toEqual([0, 110]);
+  });
+});
+
 describe("the token bucket", () => {
   it("allows a burst of one second, then refills at the rate", () => {
     let now = 0;
@@ -190,10 +300,10 @@ describe("the envelope decoder", () => {
 
 describe("settings from the environment", () => {
   it("reads ports, addresses, limits and switches", () => {
-    const r = configFromEnv({ PORT: "9000", PUBLIC_URL: "https://relay.example", PEERS: " ws://a:1, wss://b ,", HOME_NODE: "ws://127.0.0.1:4000", RELAY_MAX_TABS: "7", RELAY_ALLOW_PRIVATE: "yes", RELAY_GRACE_MS: "250" });
+    const r = configFromEnv({ PORT: "9000", PUBLIC_URL: "https://relay.example", PEERS: " ws://a:1, wss://b ,", HOME_NODE: "ws://127.0.0.1:4000", RELAY_MAX_TABS: "7", RELAY_ALLOW_PRIVATE: "yes", RELAY_GRACE_MS: "250", RELAY_MAX_TOTAL_BUFFERED_BYTES: "1048576" });
     expect(r).toMatchObject({
       ok: true,
-      config: { port: 9000, publicUrl: "https://relay.example", peers: ["ws://a:1", "wss://b"], homeNode: "ws://127.0.0.1:4000", limits: { maxTabs: 7, graceMs: 250 }, dial: { allowPrivate: true } },
+      config: { port: 9000, publicUrl: "https://relay.example", peers: ["ws://a:1", "wss://b"], homeNode: "ws://127.0.0.1:4000", limits: { maxTabs: 7, graceMs: 250, maxTotalBufferedBytes: 1048576 }, dial: { allowPrivate: true } },
     });
   });
 
