@@ -108,6 +108,8 @@ interface Stream {
   ended: boolean;
   finished: boolean;
   taking: boolean;
+  /** How many blocks were held when the last run was found too light to beat the tip; null after a run was taken. */
+  lightAt: number | null;
   paused: boolean;
   cancelQuiet: () => void;
 }
@@ -186,6 +188,7 @@ export class ChainStreams {
       ended: false,
       finished: false,
       taking: false,
+      lightAt: null,
       paused: false,
       cancelQuiet: () => {},
     };
@@ -265,7 +268,7 @@ export class ChainStreams {
       s.peer.link.pause();
     }
     this.verifyAhead(s);
-    if (s.held.length >= b.chunkBlocks || s.heldBytes >= b.chunkBytes) this.flush(s);
+    if (this.chunkReady(s)) this.flush(s);
   }
 
   /** What the light streams other than `except` hold. */
@@ -321,23 +324,41 @@ export class ChainStreams {
     }
     this.verifyAhead(s);
     s.taking = true;
-    const count = this.runLength(s);
+    // After a light run, only the whole held branch can say more: a longer prefix of it is no heavier.
+    const count = s.lightAt === null ? this.runLength(s) : s.held.length;
     const verdicts = s.verifier?.settled() ?? Promise.resolve();
     const taken = verdicts.then(() => {
       s.taking = false;
       if (this.closed || s.refused) return;
-      const done = s.ended && count === s.held.length;
-      const outcome = this.take(s, count, done);
+      const whole = count === s.held.length;
+      const outcome = this.take(s, count, s.ended && whole);
       if (outcome === "refused") {
         s.refused = true;
         this.release(s, s.held.length);
         return this.finish(s);
       }
-      if (outcome === "taken") this.release(s, count);
-      if (outcome === "light" && !s.ended) return;
-      if (s.ended || s.held.length >= this.bounds.chunkBlocks || s.heldBytes >= this.bounds.chunkBytes) this.flush(s);
+      if (outcome === "light") {
+        if (s.ended && whole) {
+          this.events.light(s.peer, s.held.length);
+          this.release(s, s.held.length);
+          return this.finish(s);
+        }
+        // Tried again when a chunk more has arrived, or the stream ends.
+        s.lightAt = s.held.length;
+        if (s.ended) this.flush(s);
+        return;
+      }
+      s.lightAt = null;
+      this.release(s, count);
+      if (s.ended || this.chunkReady(s)) this.flush(s);
     });
     this.pending = Promise.all([this.pending, taken]).then(() => {});
+  }
+
+  /** Enough held for a run: a chunk, or a chunk more than at the last run found too light. */
+  private chunkReady(s: Stream): boolean {
+    if (s.lightAt !== null) return s.held.length >= s.lightAt + this.bounds.chunkBlocks;
+    return s.held.length >= this.bounds.chunkBlocks || s.heldBytes >= this.bounds.chunkBytes;
   }
 
   /** How many held blocks the next run takes: a chunk, in blocks and in bytes. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Block } from "../../src/core/block.ts";
 import { Chain } from "../../src/core/chain.ts";
 import { GENESIS } from "../../src/core/genesis.ts";
+import { leadingZeroNibbles } from "../../src/core/hash.ts";
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds } from "../../src/node/chain-stream.ts";
 import type { Peer } from "../../src/node/peers.ts";
 import { forge, newWallet, reward, T0 } from "../support/chain-builder.ts";
@@ -80,8 +81,10 @@ describe("light streams", () => {
     const miner = newWallet().address;
     const branch: Block[] = [];
     let prev = { hash: GENESIS.hash, t: T0 };
+    // No more zeros than the difficulty: what the blocks promise is what they carry.
     for (let i = 0; i < 12; i++) {
-      const b = forge(prev.hash, String(prev.t + 1), [reward(miner, 297)], i % 2 === 0 ? 1 : 2);
+      const d = i % 2 === 0 ? 1 : 2;
+      const b = forge(prev.hash, String(prev.t + 1), [reward(miner, 297)], d, (hash) => leadingZeroNibbles(hash) === d);
       branch.push(b);
       prev = { hash: b.hash, t: prev.t + 1 };
     }
@@ -98,6 +101,17 @@ describe("light streams", () => {
     expect(p.link.paused).toBe(0);
     expect(h.events).toContain(`light ${branch.length}`);
     expect(h.chain.height).toBe(30);
+  });
+
+  it("a branch whose hashes promise more work than the rules give it is let go at its end, once", async () => {
+    const { chain } = ahead();
+    const h = harness({}, chain);
+    // Four zeros promise 16^4 of work; the difficulty in force after genesis is 1, so it carries 16: lighter than the chain.
+    const lucky = forge(GENESIS.hash, String(T0 + 1), [reward(newWallet().address, 297)], 1, (hash) => hash.startsWith("0000"));
+    h.push(h.peer(1), [lucky]);
+    await h.streams.idle();
+    expect(h.events).toEqual(["take 1 light", "light 1"]);
+    expect(h.streams.held().blocks).toBe(0);
   });
 
   // Their share (lightTotalBlocks) is a quarter of what all streams may hold, so a stream that can win always has room.

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Block } from "../../src/core/block.ts";
 import { Chain } from "../../src/core/chain.ts";
 import { Mempool } from "../../src/core/mempool.ts";
+import { leadingZeroNibbles } from "../../src/core/hash.ts";
 import { ellipticVerifier } from "../../src/core/transaction.ts";
 import { DEFAULT_STREAM_BOUNDS } from "../../src/node/chain-stream.ts";
 import { DEFAULT_CONNECTION_BOUNDS } from "../../src/node/connections.ts";
@@ -258,10 +259,13 @@ describe("chain streams", () => {
     for (const m of minedBlocks(8)) a.node.submitBlock(m.block, m.announced);
     verified = 0;
     const miner = newWallet().address;
+    // 7 blocks at difficulty 1, 2, 1... (work 4 * 16 + 3 * 256 = 832) against 8 such blocks (1088); hashes with no
+    // more zeros than their difficulty, so that what they promise is what they carry.
     const branch: Block[] = [];
     let prev = { hash: a.node.chain.at(0)!.block.hash, t: T0 };
-    for (let i = 0; i < 12; i++) {
-      const b = forge(prev.hash, String(prev.t + 1), [reward(miner, 297)], i % 2 === 0 ? 1 : 2);
+    for (let i = 0; i < 7; i++) {
+      const d = i % 2 === 0 ? 1 : 2;
+      const b = forge(prev.hash, String(prev.t + 1), [reward(miner, 297)], d, (hash) => leadingZeroNibbles(hash) === d);
       branch.push(b);
       prev = { hash: b.hash, t: prev.t + 1 };
     }
