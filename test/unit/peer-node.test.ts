@@ -34,6 +34,17 @@ async function network() {
   return { clock, net, start };
 }
 
+/** A and B, A having dialed B: linked both ways. */
+async function linkedPair() {
+  const env = await network();
+  const a = await env.start("ws://a:1");
+  const b = await env.start("ws://b:1");
+  a.node.connect(b.address);
+  await env.clock.advance(1000);
+  expect(paired(a, b.address)).toBe(true);
+  return { ...env, a, b };
+}
+
 const paired = (n: TestNode, address: string) => n.node.peerList().some((p) => p.direction === "out" && p.address === address && p.paired);
 
 /** Blocks mined by the core's own loop, 31 s apart, from T0. */
@@ -61,12 +72,7 @@ describe("two honest nodes", () => {
 
 describe("identities are not taken on someone's word", () => {
   it("a stranger claiming to be B and misbehaving costs only its own link; B stays linked and relaying", async () => {
-    const { clock, net, start } = await network();
-    const a = await start("ws://a:1");
-    const b = await start("ws://b:1");
-    a.node.connect(b.address);
-    await clock.advance(1000);
-    expect(paired(a, b.address)).toBe(true);
+    const { clock, net, a, b } = await linkedPair();
     const mallory = new ScriptedPeer(net, "ws://m:1");
     const link = mallory.dial(a.address, frame(MessageType.Handshake, [b.address]), ...Array.from({ length: 5 }, () => "not json"));
     await clock.advance(1000);
@@ -81,12 +87,7 @@ describe("identities are not taken on someone's word", () => {
   });
 
   it("an honest peer that is lost is found again: redialed with backoff until it is back", async () => {
-    const { clock, net, start } = await network();
-    const a = await start("ws://a:1");
-    const b = await start("ws://b:1");
-    a.node.connect(b.address);
-    await clock.advance(1000);
-    expect(paired(a, b.address)).toBe(true);
+    const { clock, net, a, b } = await linkedPair();
     net.stop(b.address);
     await clock.advance(5 * MINUTE);
     expect(paired(a, b.address)).toBe(false);
@@ -203,11 +204,7 @@ describe("no eclipse by slot filling", () => {
 
 describe("orphans and re-requests", () => {
   it("100 orphans make the node ask for a chain once per 30 s, not 100 times", async () => {
-    const { clock, net, start } = await network();
-    const a = await start("ws://a:1");
-    const b = await start("ws://b:1");
-    a.node.connect(b.address);
-    await clock.advance(1000);
+    const { clock, net, a, b } = await linkedPair();
     const asked = () => net.framesTo(b.address, MessageType.RequestChain).length;
     const before = asked();
     const mallory = new ScriptedPeer(net, "ws://m:1");
