@@ -6,9 +6,9 @@
  * Outbound links are of three kinds (peers.ts): persistent ones (told to
  * keep; redialed with backoff for ever), up to `targetOutbound` chosen from
  * the address book (proven addresses first), and dial-backs to the address
- * an inbound link claims, as JeChain nodes expect. New dials (chosen and
- * dial-backs) share a budget per minute; every address backs off after
- * failures (address-book.ts). Nothing a handshake names is dialed at once: it
+ * an inbound link claims, as JeChain nodes expect. Dials of addresses never
+ * proven (chosen and dial-backs) share a budget per minute; every address
+ * backs off after failures (address-book.ts). Nothing a handshake names is dialed at once: it
  * goes into the book, one source's share bounded.
  *
  * Links that serve nothing are let go: an inbound link that names no address
@@ -28,7 +28,7 @@
  */
 import { checkDialAddress, type AddressReason, type DialPolicy } from "../protocol/dial-rule.ts";
 import { classifyHost } from "../protocol/ip-range.ts";
-import { AddressBook, DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-book.ts";
+import { AddressBook, DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds, type AddressEntry } from "./address-book.ts";
 import { PeerTable, type OutboundKind, type Peer } from "./peers.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { Link, Transport } from "./transport.ts";
@@ -309,7 +309,7 @@ export class Connections {
     if (need <= 0 || this.transport === null) return;
     const skip = (a: string) => a === this.self || this.peers.outboundTo(a) !== undefined;
     for (const e of this.book.candidates(now, skip, (items) => this.shuffle(items))) {
-      if (need <= 0 || !this.dials.take(now)) return;
+      if (need <= 0 || !this.mayDial(e, now)) return;
       this.dial(e.address, "auto", now);
       need--;
     }
@@ -318,8 +318,17 @@ export class Connections {
   private dialBack(address: string, now: number): void {
     if (this.transport === null || address === this.self || this.peers.outboundTo(address) !== undefined) return;
     const entry = this.book.get(address);
-    if (entry === undefined || this.book.readyAt(entry) > now || !this.dials.take(now)) return;
+    if (entry === undefined || this.book.readyAt(entry) > now || !this.mayDial(entry, now)) return;
     this.dial(address, "dialback", now);
+  }
+
+  /**
+   * The budget is for addresses never proven: those are what strangers can
+   * make up. A proven peer is redialed as its backoff allows, so no stranger
+   * naming addresses can starve the node of the peers it knows.
+   */
+  private mayDial(entry: AddressEntry, now: number): boolean {
+    return entry.tried || this.dials.take(now);
   }
 
   private dial(address: string, kind: OutboundKind, now: number): void {
@@ -349,7 +358,9 @@ export class Connections {
    * The inbound link to give up for a newcomer: never one of the latest to
    * give a new block or transaction, nor the oldest paired ones; among the
    * rest, from a discouraged origin first, then one that named no address,
-   * then one not paired, then the youngest.
+   * then one not paired (the one that has been so longest: an honest newcomer
+   * names itself and pairs within moments of opening, so the youngest of
+   * these is the likeliest honest), then the youngest paired one.
    */
   private evictionCandidate(): Peer | null {
     const inbound = [...this.peers.inboundPeers()];
@@ -359,12 +370,10 @@ export class Connections {
     protect(inbound.filter((p) => p.lastTxAt !== null), (p) => p.lastTxAt!, this.bounds.protectTxs);
     protect(inbound.filter((p) => p.address !== null && this.peers.isPaired(p.address)), (p) => -p.since, this.bounds.protectOldest);
     const now = this.env.now();
-    const rank = (p: Peer) => [
-      this.isDiscouraged(p.link.remoteHost, now) ? 0 : 1,
-      p.address === null ? 0 : 1,
-      p.address !== null && this.peers.isPaired(p.address) ? 1 : 0,
-      -p.since,
-    ];
+    const rank = (p: Peer) => {
+      const paired = p.address !== null && this.peers.isPaired(p.address);
+      return [this.isDiscouraged(p.link.remoteHost, now) ? 0 : 1, p.address === null ? 0 : 1, paired ? 1 : 0, paired ? -p.since : p.since];
+    };
     const candidates = inbound.filter((p) => !kept.has(p));
     candidates.sort((a, b) => {
       const ra = rank(a);

@@ -156,10 +156,10 @@ export class PeerNode implements LinkHandler {
           this.connections.punish(peer, `junk in a chain stream (${reason})`);
         },
         overflowed: (peer, detail) => {
-          this.env.log(`chain stream from ${describe(peer)} cut short: ${detail}`);
+          this.note(peer, "stream-overflow", `chain stream from ${describe(peer)} cut short: ${detail}`);
           this.askChain(peer, "overflow");
         },
-        light: (peer, blocks) => this.env.log(`chain stream from ${describe(peer)}: ${blocks} blocks that cannot beat this chain's work, not kept`),
+        light: (peer, blocks) => this.note(peer, "stream-light", `chain stream from ${describe(peer)}: ${blocks} blocks that cannot beat this chain's work, not kept`),
         progress: (received, done) => this.emit({ type: "sync", received, done }),
       },
       () => (pool === null ? null : new StreamVerifier(pool, cache)),
