@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { blockPrefix, makeBlock, type Block } from "../../src/core/block.ts";
 import type { SignedTransaction, Transaction } from "../../src/core/transaction.ts";
-import type { Chain } from "../../src/core/chain.ts";
-import type { Mempool } from "../../src/core/mempool.ts";
+import { Chain } from "../../src/core/chain.ts";
+import { Mempool } from "../../src/core/mempool.ts";
 import { params } from "../../src/core/params.ts";
 import { buildTemplate, sealBlock, type BlockTemplate } from "../../src/core/template.ts";
 import { MINT_WALLET, generateWallet, signPayment, walletFromPrivateKey, type Wallet } from "../../src/core/wallet.ts";
@@ -66,4 +66,28 @@ export function reward(to: string, amount: number, gas = 0): SignedTransaction {
 
 export function pay(from: Wallet, to: string, amount: number, gas: number): SignedTransaction {
   return signPayment(from, { to, amount, gas }, random);
+}
+
+/**
+ * A short chain with real work: the difficulty climbs by one per block up to
+ * `peak` (each block reported mined fast), then falls back to 1 (reported
+ * slow), so the next block is cheap again (difficulty 2). Its work is about
+ * 16^peak: a branch of difficulty-1 and -2 blocks, the cheapest the rules
+ * allow, needs on the order of 16^peak / 136 blocks to match it, and a fork
+ * off genesis starts more than 6 blocks' work behind its tip.
+ */
+export function climbingChain(peak: number): Chain {
+  const chain = new Chain();
+  const mempool = new Mempool();
+  const miner = newWallet();
+  let now = T0;
+  for (let h = 1; h <= 2 * peak - 1; h++) {
+    now += 31_000;
+    const t = buildTemplate({ chain, mempool, minerAddress: miner.address, now, random });
+    if (!t.ok) throw new Error(`${t.reason}: ${t.detail}`);
+    const mined = mineTemplate(t.template, h < peak ? now + 1000 : undefined);
+    const r = chain.addBlock(mined.block, mined.announced, now);
+    if (!r.ok) throw new Error(`${r.reason}: ${r.detail}`);
+  }
+  return chain;
 }

@@ -47,9 +47,16 @@ export interface NodeProcess {
 /** The operator token a running node wrote to its data directory. */
 export const cookieOf = (dataDir: string) => readFileSync(join(dataDir, COOKIE_FILE), "utf8");
 
-export async function startNode(env: Record<string, string> = {}, dataDir = env.DATA_DIR ?? tempDir("node")): Promise<NodeProcess> {
+export interface StartOptions {
+  /** The tree whose src/cli/main.ts runs: this repository by default (a bench may run another commit's worktree). */
+  readonly root?: string;
+  /** How long it may take to listen (a node re-validating a large store takes longer). */
+  readonly startMs?: number;
+}
+
+export async function startNode(env: Record<string, string> = {}, dataDir = env.DATA_DIR ?? tempDir("node"), options: StartOptions = {}): Promise<NodeProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts"], {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -57,7 +64,10 @@ export async function startNode(env: Record<string, string> = {}, dataDir = env.
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   const port = await new Promise<number>((done, failed) => {
     let buffer = "";
-    const timer = setTimeout(() => failed(new Error(`node did not start:\n${logs.join("\n")}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      failed(new Error(`node did not start:\n${logs.join("\n")}`));
+    }, options.startMs ?? 20_000);
     const take = (chunk: Buffer) => {
       buffer += chunk.toString();
       const lines = buffer.split("\n");
