@@ -83,7 +83,8 @@ export type DialResult =
 export interface ConnectionEnv {
   readonly now: () => number;
   readonly schedule: (fn: () => void, ms: number) => () => void;
-  readonly log: (line: string) => void;
+  /** A log line of a kind that strangers can cause at will (the node budgets them per kind). */
+  readonly say: (kind: string, line: string) => void;
   /** A uniformly random index below n. */
   readonly pick: (n: number) => number;
 }
@@ -349,7 +350,7 @@ export class Connections {
     if (!this.peers.has(peer)) return;
     this.peers.remove(peer);
     peer.link.close(code, reason);
-    this.env.log(`cut ${peer.direction}#${peer.link.id} ${peer.address ?? peer.link.remote}: ${why}`);
+    this.env.say(`cut ${reason}`, `cut ${peer.direction}#${peer.link.id} ${peer.address ?? peer.link.remote}: ${why}`);
     this.events.closed(peer, reason);
     this.events.changed();
   }

@@ -21,7 +21,7 @@ import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-b
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
 import { Connections, DEFAULT_CONNECTION_BOUNDS, type ConnectionBounds, type DialResult } from "./connections.ts";
 import type { Peer, PeerView } from "./peers.ts";
-import { Intervals } from "./rate-limit.ts";
+import { Intervals, LogBudget } from "./rate-limit.ts";
 import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
 import type { Link, LinkHandler, Transport } from "./transport.ts";
@@ -108,8 +108,9 @@ export class PeerNode implements LinkHandler {
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly replies = new Intervals();
   private readonly asks = new Intervals();
-  /** Log lines that a stranger could repeat at will: at most one a minute per kind and link. */
+  /** Log lines that a stranger could repeat at will: at most one a minute per kind and link, and a few a minute per kind in all. */
   private readonly notes = new Intervals();
+  private readonly lines: LogBudget;
   /** Refusals not held against a link, per link, for `benignPerStrike`. */
   private readonly benign = new WeakMap<Peer, number>();
   /** Answers owed to addresses we are still dialing: at most 4 per outbound link. */
@@ -126,6 +127,7 @@ export class PeerNode implements LinkHandler {
     private readonly env: NodeEnv,
   ) {
     this.selfAddress = config.address;
+    this.lines = new LogBudget(env.log);
     const cache = this.verified;
     this.chain = new Chain({ verify: env.verify, cache, bounds: config.chain });
     this.mempool = new Mempool({ verify: env.verify, cache });
@@ -136,7 +138,7 @@ export class PeerNode implements LinkHandler {
       config.address,
       config.addressPolicy,
       config.connections,
-      { now: env.now, schedule: env.schedule, log: env.log, pick: (n) => randomIndex(env.random, n) },
+      { now: env.now, schedule: env.schedule, say: (kind, line) => this.say(kind, line), pick: (n) => randomIndex(env.random, n) },
       {
         opened: (peer) => this.onOpened(peer),
         paired: (address) => this.onPaired(address),
@@ -152,7 +154,7 @@ export class PeerNode implements LinkHandler {
       {
         take: (peer, headers, announced, done) => this.takeStream(peer, headers, announced, done),
         junk: (peer, reason, detail) => {
-          this.env.log(`drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
+          this.say(`drop ${reason}`, `drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
           this.connections.punish(peer, `junk in a chain stream (${reason})`);
         },
         overflowed: (peer, detail) => {
@@ -266,7 +268,7 @@ export class PeerNode implements LinkHandler {
   private onClosed(peer: Peer, why: string): void {
     this.streams.drop(peer.link.id);
     if (peer.direction === "out" && peer.address !== null) this.owed.delete(peer.address);
-    this.env.log(`peer ${peer.direction} ${peer.address ?? peer.link.remote} closed: ${why}`);
+    this.say(`closed ${peer.direction}`, `peer ${peer.direction} ${peer.address ?? peer.link.remote} closed: ${why}`);
   }
 
   /** Our link to a peer opened: introduce ourselves (as the seed does), and send what we owe it. */
@@ -525,13 +527,18 @@ export class PeerNode implements LinkHandler {
 
   /** One line per bad frame; a link that keeps sending them is cut (connections.ts says what else it costs). */
   private strike(peer: Peer, reason: string, detail: string): void {
-    this.env.log(`drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
+    this.say(`drop ${reason}`, `drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
     this.connections.strike(peer);
   }
 
-  /** A log line a stranger could make this node repeat: once a minute per kind and link. */
+  /** A log line a stranger could make this node repeat on one link: once a minute per kind and link, within the kind's budget. */
   private note(peer: Peer, kind: string, line: string): void {
-    if (this.notes.allow(`${kind} ${peer.link.id}`, this.env.now(), 60_000)) this.env.log(line);
+    if (this.notes.allow(`${kind} ${peer.link.id}`, this.env.now(), 60_000)) this.say(kind, line);
+  }
+
+  /** A log line strangers could cause at will, within its kind's budget (a fixed set of kinds: reason codes). */
+  private say(kind: string, line: string): void {
+    this.lines.line(kind, this.env.now(), line);
   }
 }
 

@@ -47,3 +47,32 @@ export class TokenBucket {
     return true;
   }
 }
+
+/**
+ * Log lines that strangers can cause at will (a bad frame, a cut link, a
+ * failed dial): each kind gets `perMinute` lines, and what goes past is
+ * counted and said with the next line of that kind, so a flood costs the log
+ * a few lines a minute, not one a frame. Kinds are a fixed set (reason codes).
+ */
+export class LogBudget {
+  private readonly kinds = new Map<string, { bucket: TokenBucket; suppressed: number }>();
+
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly perMinute = 20,
+  ) {}
+
+  line(kind: string, now: number, text: string): void {
+    let k = this.kinds.get(kind);
+    if (k === undefined) {
+      k = { bucket: new TokenBucket(this.perMinute, this.perMinute), suppressed: 0 };
+      this.kinds.set(kind, k);
+    }
+    if (!k.bucket.take(now)) {
+      k.suppressed++;
+      return;
+    }
+    this.log(k.suppressed > 0 ? `${text} (and ${k.suppressed} more like it, not logged)` : text);
+    k.suppressed = 0;
+  }
+}

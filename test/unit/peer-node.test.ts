@@ -86,6 +86,22 @@ describe("identities are not taken on someone's word", () => {
     expect(a.node.chain.tip().block.hash).toBe(m!.block.hash);
   });
 
+  it("a hundred strangers sending bad frames cost a few log lines a minute, not seven each", async () => {
+    const { clock, net, a } = await linkedPair();
+    const before = a.logs.length;
+    for (let i = 0; i < 100; i++) new ScriptedPeer(net, `ws://m${i}:1`).dial(a.address, ...Array.from({ length: 5 }, () => "not json"));
+    await clock.advance(10_000);
+    const lines = a.logs.slice(before);
+    // Each kind (drop frame-not-json, cut misbehaving, cut evicted: 100 came at once for 64 slots, closed in) has
+    // 20 lines a minute; the rest is counted in them.
+    expect(lines.length).toBeLessThanOrEqual(4 * 20);
+    expect(lines.filter((l) => l.startsWith("cut in#") && l.includes("bad frames")).length).toBe(20);
+    await clock.advance(MINUTE);
+    new ScriptedPeer(net, "ws://late:1").dial(a.address, ...Array.from({ length: 5 }, () => "not json"));
+    await clock.advance(1000);
+    expect(a.logs.some((l) => /cut in#.*bad frames.*\(and \d+ more like it, not logged\)/.test(l))).toBe(true);
+  });
+
   it("an honest peer that is lost is found again: redialed with backoff until it is back", async () => {
     const { clock, net, a, b } = await linkedPair();
     net.stop(b.address);
