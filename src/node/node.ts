@@ -111,8 +111,6 @@ export class PeerNode implements LinkHandler {
   /** Log lines that a stranger could repeat at will: at most one a minute per kind and link, and a few a minute per kind in all. */
   private readonly notes = new Intervals();
   private readonly lines: LogBudget;
-  /** Refusals not held against a link, per link, for `benignPerStrike`. */
-  private readonly benign = new WeakMap<Peer, number>();
   /** Answers owed to addresses we are still dialing: at most 4 per outbound link. */
   private readonly owed = new Map<string, (() => void)[]>();
   private infoAsked = 0;
@@ -519,8 +517,7 @@ export class PeerNode implements LinkHandler {
   /** A refusal: held against the link unless an honest peer could cause it (and then only in bulk). */
   private refused(peer: Peer, what: string, reason: string, detail: string): void {
     if (!BENIGN.has(reason)) return this.strike(peer, reason, detail);
-    const n = (this.benign.get(peer) ?? 0) + 1;
-    this.benign.set(peer, n);
+    const n = ++peer.benign;
     this.note(peer, `ignore ${reason}`, `ignore ${what} from ${describe(peer)}: ${reason}${n > 1 ? ` (${n} so far)` : ""}`);
     if (n % this.config.benignPerStrike === 0) this.strike(peer, reason, `${n} refusals of this kind from one link`);
   }

@@ -30,6 +30,8 @@ export interface Peer {
   openedAt: number | null;
   /** Times of recent misbehaviour on this link. */
   strikes: number[];
+  /** Refusals not held against it one by one (duplicates, races): `benignPerStrike` of them make one strike. */
+  benign: number;
   /** When it last gave this node a valid block or transaction that was new to it: peers that serve are kept. */
   lastBlockAt: number | null;
   lastTxAt: number | null;
@@ -146,5 +148,5 @@ export class PeerTable {
 }
 
 function newPeer(link: Link, kind: PeerKind, address: string | null, open: boolean, now: number): Peer {
-  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], lastBlockAt: null, lastTxAt: null };
+  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], benign: 0, lastBlockAt: null, lastTxAt: null };
 }
