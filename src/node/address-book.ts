@@ -21,6 +21,12 @@ export interface AddressBookBounds {
   /** Wait after the first failure; doubled for each failure in a row, up to `retryMaxMs`. */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  /**
+   * The most a proven or persistent address waits: a peer that worked is
+   * worth a try every few minutes however long it was away (a partition that
+   * lasted an hour must not keep the halves apart for another hour).
+   */
+  readonly retryMaxProvenMs: number;
   /** A never-proven address is dropped after this many failures in a row... */
   readonly maxFailures: number;
   /** ...and refused for this long after, whoever names it. */
@@ -35,6 +41,7 @@ export const DEFAULT_ADDRESS_BOOK_BOUNDS: AddressBookBounds = {
   maxPerSource: 32,
   retryBaseMs: 15_000,
   retryMaxMs: 60 * 60_000,
+  retryMaxProvenMs: 2 * 60_000,
   maxFailures: 4,
   forgetMs: 60 * 60_000,
   maxForgotten: 4096,
@@ -110,7 +117,8 @@ export class AddressBook {
 
   /** When it may be dialed next: after its ban, and after the backoff of its failures in a row. */
   readyAt(entry: AddressEntry): number {
-    const backoff = entry.failures === 0 ? 0 : Math.min(this.bounds.retryBaseMs * 2 ** (entry.failures - 1), this.bounds.retryMaxMs);
+    const max = entry.tried || entry.persistent ? this.bounds.retryMaxProvenMs : this.bounds.retryMaxMs;
+    const backoff = entry.failures === 0 ? 0 : Math.min(this.bounds.retryBaseMs * 2 ** (entry.failures - 1), max);
     return Math.max(entry.bannedUntil, (entry.lastTry ?? -Infinity) + backoff);
   }
 
