@@ -62,6 +62,8 @@ export interface AddressEntry {
   lastSuccess: number | null;
   /** Not dialed before this time (misbehaved on a link this node opened to it). */
   bannedUntil: number;
+  /** Its last answer was "full, try again later" (1013): it backs off as a stranger would, however proven. */
+  full: boolean;
 }
 
 export type AddResult = "added" | "known" | "forgotten" | "source-full";
@@ -109,7 +111,7 @@ export class AddressBook {
     }
     this.forgotten.delete(address);
     if (this.newCount >= this.bounds.maxNew && !this.evictNew(source)) return "source-full";
-    this.entries.set(address, { address, source, addedAt: now, persistent, tried: false, failures: 0, lastTry: null, lastSuccess: null, bannedUntil: 0 });
+    this.entries.set(address, { address, source, addedAt: now, persistent, tried: false, failures: 0, lastTry: null, lastSuccess: null, bannedUntil: 0, full: false });
     this.newCount++;
     this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     return "added";
@@ -117,7 +119,7 @@ export class AddressBook {
 
   /** When it may be dialed next: after its ban, and after the backoff of its failures in a row. */
   readyAt(entry: AddressEntry): number {
-    const max = entry.tried || entry.persistent ? this.bounds.retryMaxProvenMs : this.bounds.retryMaxMs;
+    const max = (entry.tried || entry.persistent) && !entry.full ? this.bounds.retryMaxProvenMs : this.bounds.retryMaxMs;
     const backoff = entry.failures === 0 ? 0 : Math.min(this.bounds.retryBaseMs * 2 ** (entry.failures - 1), max);
     return Math.max(entry.bannedUntil, (entry.lastTry ?? -Infinity) + backoff);
   }
@@ -132,11 +134,12 @@ export class AddressBook {
   }
 
   /** A dial failed, or a link died young or served nothing. */
-  failed(address: string, now: number): void {
+  failed(address: string, now: number, full = false): void {
     const e = this.entries.get(address);
     if (e === undefined) return;
     e.failures++;
     e.lastTry = now;
+    e.full = full;
     if (!e.tried && !e.persistent && e.failures >= this.bounds.maxFailures) this.forget(e, now);
   }
 
@@ -145,6 +148,7 @@ export class AddressBook {
     const e = this.entries.get(address);
     if (e === undefined) return;
     e.failures = 0;
+    e.full = false;
     e.lastSuccess = now;
     if (e.tried) return;
     e.tried = true;

@@ -205,12 +205,27 @@ export class Connections {
     this.peers.remove(peer);
     const now = this.env.now();
     if (peer.direction === "out") {
-      if (peer.openedAt === null || now - peer.openedAt < this.bounds.youngLinkMs) this.book.failed(peer.address!, now);
+      // Closed young, or with 1013 (try again later: its slots are full and it let us go): back off, and
+      // from a full node as from a stranger, so that a crowd of tabs does not take turns evicting each other.
+      const full = why.startsWith("1013");
+      if (full || peer.openedAt === null || now - peer.openedAt < this.bounds.youngLinkMs) this.book.failed(peer.address!, now, full);
       else this.book.attempted(peer.address!, now);
     }
     this.events.closed(peer, why);
+    this.releaseDialBack(peer);
     this.events.changed();
     return peer;
+  }
+
+  /**
+   * A dial-back lives as long as some inbound link claims its address: so
+   * there is never more than one per inbound link, however fast inbound links
+   * come and go (the simulator found a popular node holding more).
+   */
+  private releaseDialBack(gone: Peer): void {
+    if (gone.direction !== "in" || gone.address === null || this.peers.claimants(gone.address).length > 0) return;
+    const back = this.peers.outboundTo(gone.address);
+    if (back?.kind === "dialback") this.cut(back, 1000, "no link back", `its last inbound link closed`);
   }
 
   /** An inbound link names itself (its first handshake): a claim. This node dials it back, if it may. */
@@ -352,6 +367,7 @@ export class Connections {
     peer.link.close(code, reason);
     this.env.say(`cut ${reason}`, `cut ${peer.direction}#${peer.link.id} ${peer.address ?? peer.link.remote}: ${why}`);
     this.events.closed(peer, reason);
+    this.releaseDialBack(peer);
     this.events.changed();
   }
 

@@ -16,7 +16,7 @@ import { Reason, type Result } from "../core/reasons.ts";
 import { VerifiedCache, type SignatureVerifier, type SignedTransaction } from "../core/transaction.ts";
 import type { CheckedHeader } from "../core/validate.ts";
 import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../protocol/dial-rule.ts";
-import { MAX_FRAME_BYTES, MessageType, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
+import { MAX_FRAME_BYTES, MessageType, decodeCheck, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
 import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-book.ts";
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
 import { Connections, DEFAULT_CONNECTION_BOUNDS, type ConnectionBounds, type DialResult } from "./connections.ts";
@@ -29,7 +29,7 @@ import type { Link, LinkHandler, Transport } from "./transport.ts";
 export type { DialResult } from "./connections.ts";
 
 /** Why this node asks a peer for its whole chain; each reason has its own least interval per peer. */
-export type AskReason = "paired" | "orphan" | "overflow";
+export type AskReason = "tip" | "orphan" | "overflow";
 
 export interface NodeConfig {
   /** MY_ADDRESS: what this node tells others to dial. */
@@ -56,7 +56,7 @@ export const DEFAULT_NODE_CONFIG: Omit<NodeConfig, "address"> = {
   streams: DEFAULT_STREAM_BOUNDS,
   replyIntervalMs: 500,
   chainReplyIntervalMs: 10_000,
-  askIntervalMs: { paired: 5_000, orphan: 30_000, overflow: 5_000 },
+  askIntervalMs: { tip: 5_000, orphan: 30_000, overflow: 5_000 },
   benignPerStrike: 50,
 };
 
@@ -113,7 +113,8 @@ export class PeerNode implements LinkHandler {
   private readonly lines: LogBudget;
   /** Answers owed to addresses we are still dialing: at most 4 per outbound link. */
   private readonly owed = new Map<string, (() => void)[]>();
-  private infoAsked = 0;
+  /** Peers asked for their tip (TYPE_REQUEST_CHECK) and not answered yet, by address: at most one per outbound link. */
+  private readonly checksAsked = new Set<string>();
   private persisted: Promise<unknown> = Promise.resolve();
   private readonly verified = new VerifiedCache();
   private readonly verifyPool: VerifyPool | null;
@@ -265,7 +266,10 @@ export class PeerNode implements LinkHandler {
 
   private onClosed(peer: Peer, why: string): void {
     this.streams.drop(peer.link.id);
-    if (peer.direction === "out" && peer.address !== null) this.owed.delete(peer.address);
+    if (peer.direction === "out" && peer.address !== null) {
+      this.owed.delete(peer.address);
+      this.checksAsked.delete(peer.address);
+    }
     this.say(`closed ${peer.direction}`, `peer ${peer.direction} ${peer.address ?? peer.link.remote} closed: ${why}`);
   }
 
@@ -277,18 +281,21 @@ export class PeerNode implements LinkHandler {
     this.owed.delete(address);
   }
 
-  /** Both links to `address` exist: ask for its chain and its mempool, and tell the others of this proven peer. */
+  /**
+   * Both links to `address` exist: ask for its tip and mempool (TYPE_REQUEST_CHECK,
+   * which every JeChain node answers in one frame), and for its whole chain only
+   * if that tip is news; and tell the others of this proven peer.
+   */
   private onPaired(address: string): void {
-    this.askChainOf(address, "paired");
-    this.ask(address, MessageType.RequestInfo);
+    this.checksAsked.add(address);
+    this.ask(address, MessageType.RequestCheck);
     const news = encodeFrame(MessageType.Handshake, [address]);
     for (const other of this.connections.peers.sendable()) if (other.address !== address) other.link.send(news);
   }
 
-  private ask(address: string, type: typeof MessageType.RequestChain | typeof MessageType.RequestInfo): void {
+  private ask(address: string, type: typeof MessageType.RequestChain | typeof MessageType.RequestCheck): void {
     const peer = this.connections.peers.outboundTo(address);
     if (peer?.open !== true) return;
-    if (type === MessageType.RequestInfo) this.infoAsked++;
     peer.link.send(encodeFrame(type, this.selfAddress));
   }
 
@@ -335,10 +342,10 @@ export class PeerNode implements LinkHandler {
       case MessageType.SendChain:
         return this.streams.push(peer, m.data.block, m.data.difficulty ?? null, m.data.finished);
       case MessageType.SendInfo:
-        return this.onInfo(peer, m.data[1]);
+        // This node asks for a peer's mempool with REQUEST_CHECK: an answer to nothing is not an order.
+        return this.note(peer, "unsolicited-info", `drop unsolicited ${m.type} from ${describe(peer)}`);
       case MessageType.SendCheck:
-        // This node never asks REQUEST_CHECK (no vote): an answer to nothing is not an order.
-        return this.note(peer, "unsolicited-check", `drop unsolicited ${m.type} from ${describe(peer)}`);
+        return this.onCheck(peer, m.data);
       default:
         return assertNever(m);
     }
@@ -422,7 +429,10 @@ export class PeerNode implements LinkHandler {
 
   private answer(type: MessageType, link: Link): void {
     if (type === MessageType.RequestCheck) {
-      const check = JSON.stringify([this.chain.tip().block, this.mempool.transactions(), this.chain.difficulty()]);
+      // A tip can be up to a frame's size itself: the mempool gets what is left, and the string's escaping doubles quotes.
+      const tip = this.chain.tip().block;
+      const room = (MAX_FRAME_BYTES - 1024 - 2 * JSON.stringify(tip).length) / 2;
+      const check = JSON.stringify([tip, this.mempoolWithin(Math.max(0, room)), this.chain.difficulty()]);
       return link.send(encodeFrame(MessageType.SendCheck, check));
     }
     if (type === MessageType.RequestInfo) {
@@ -448,11 +458,19 @@ export class PeerNode implements LinkHandler {
     return out;
   }
 
-  private onInfo(peer: Peer, mempool: readonly unknown[]): void {
-    if (this.infoAsked === 0) return this.note(peer, "unsolicited-info", `drop unsolicited ${MessageType.SendInfo} from ${describe(peer)}`);
-    this.infoAsked--;
-    // Their difficulty is not ours to take; their transactions are, each after its own checks.
-    for (const tx of mempool.slice(0, this.mempool.maxTxs)) this.onTransaction(null, tx);
+  /**
+   * The answer to our REQUEST_CHECK, on the link that claims the address we
+   * asked: a question of ours, never an order (no vote, as seed nodes hold
+   * one). Its tip, if news, is worth the whole chain; its difficulty is not
+   * ours to take; its transactions are, each after its own checks.
+   */
+  private onCheck(peer: Peer, text: string): void {
+    const address = peer.address;
+    if (address === null || !this.checksAsked.delete(address)) return this.note(peer, "unsolicited-check", `drop unsolicited ${MessageType.SendCheck} from ${describe(peer)}`);
+    const check = decodeCheck(text);
+    if (!check.ok) return this.strike(peer, check.reason, check.detail);
+    if (!this.chain.isKnownBlock(check.tip)) this.askChainOf(address, "tip");
+    for (const tx of check.mempool.slice(0, this.mempool.maxTxs)) this.onTransaction(null, tx);
   }
 
   private takeStream(peer: Peer, headers: readonly CheckedHeader[], announced: readonly (number | null)[], done: boolean): TakeOutcome {

@@ -39,7 +39,7 @@ type RelayEvent =
   | { t: "frame"; link: number }
   | { t: "peers"; join: RelayPeer[]; leave: RelayPeer[] }
   | { t: "inbound-open" | "inbound-close"; link: number; reason?: string }
-  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string }
+  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string; code?: number }
   | { t: "error"; reason: string; detail: string; to?: string };
 
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
@@ -116,7 +116,8 @@ export class RelayTransport implements Transport {
         return;
       case "link-close":
       case "link-fail":
-        return this.closeOutbound(event.to, `${event.reason ?? "closed"}${event.detail ? `: ${event.detail}` : ""}`);
+        // The close code first, as a socket's close gives it: 1013 (try again later) tells the node to back off.
+        return this.closeOutbound(event.to, `${event.code === undefined ? "" : `${event.code} `}${event.reason ?? "closed"}${event.detail ? `: ${event.detail}` : ""}`);
       case "error":
         if (event.to !== undefined) this.closeOutbound(event.to, `${event.reason}: ${event.detail}`);
         return;

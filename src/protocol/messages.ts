@@ -82,3 +82,21 @@ export function decodeFrame(text: string, maxBytes = MAX_FRAME_BYTES): Decoded {
 export function encodeFrame<T extends MessageType>(type: T, data: MessageOf<T>["data"]): string {
   return JSON.stringify({ type, data });
 }
+
+const checkSchema = v.strictTuple([v.unknown(), v.array(v.unknown()), difficulty]);
+
+/** What TYPE_SEND_CHECK's JSON string holds: the sender's last block, its mempool, its difficulty. */
+export type Check = { readonly ok: true; readonly tip: unknown; readonly mempool: readonly unknown[] } | { readonly ok: false; readonly reason: FrameReason; readonly detail: string };
+
+/** The JSON string inside a TYPE_SEND_CHECK, checked as a frame is. */
+export function decodeCheck(text: string): Check {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: FrameReason.NotJson, detail: `${MessageType.SendCheck} data is not a JSON string: ${JSON.stringify(text.slice(0, 40))}` };
+  }
+  const r = v.safeParse(checkSchema, parsed);
+  if (!r.success) return { ok: false, reason: FrameReason.Shape, detail: `${MessageType.SendCheck}: ${v.summarize(r.issues).replace(/\n/g, "; ").slice(0, 200)}` };
+  return { ok: true, tip: r.output[0], mempool: r.output[1] };
+}

@@ -32,8 +32,8 @@ describe("a native node and a tab through the relay", () => {
     await tab.take("inbound-open");
     const hello = await tab.frame(frameOf("TYPE_HANDSHAKE"));
     expect(JSON.parse(hello.frame).data[0]).toBe(node.address);
-    // Both links exist: the node asks the tab for its chain, on its own link to the tab's address.
-    const ask = await tab.frame(frameOf("TYPE_REQUEST_CHAIN"));
+    // Both links exist: the node asks the tab for its tip, on its own link to the tab's address.
+    const ask = await tab.frame(frameOf("TYPE_REQUEST_CHECK"));
     expect(JSON.parse(ask.frame).data).toBe(node.address);
 
     const tx = pay(GENESIS_HOLDER, newWallet().address, 42, 1);
