@@ -83,5 +83,6 @@ if (failure !== null) {
     for (const line of failure.trace.slice(-80)) process.stdout.write(`  ${((line.at - failure.at) / 1000).toFixed(3)} s  ${line.text}\n`);
   }
 }
-process.stdout.write(`${JSON.stringify(report)}\n`);
+// Peak memory is the process's, not the run's (it varies run to run), so it is printed beside the report.
+process.stdout.write(`${JSON.stringify({ ...report, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
 process.exit(failure === null ? 0 : 1);

@@ -27,8 +27,6 @@ export interface Failure {
 
 interface BlockSeen {
   readonly first: number;
-  /** The node that had it first: its miner. */
-  readonly by: string;
   /** Honest nodes online when it was first seen: what 100% means for its propagation. */
   readonly online: number;
   readonly times: number[];
@@ -108,18 +106,12 @@ export class World {
       const hash = entry.block.hash;
       let seen = this.blocks.get(hash);
       if (seen === undefined) {
-        seen = { first: now, by: n.address, online: this.online().length, times: [] };
+        seen = { first: now, online: this.online().length, times: [] };
         this.blocks.set(hash, seen);
         if (this.trace) this.clock.trace(`${n.address} has new block ${entry.height} ${hash.slice(0, 12)}`);
       }
       seen.times.push(now);
     }
-  }
-
-  /** Whether the block in a REPLACE_CHAIN frame was mined by `address`. */
-  minedBy(frame: string, address: string): boolean {
-    const hash = (JSON.parse(frame) as { data: [{ hash: string }, number] }).data[0].hash;
-    return this.blocks.get(hash)?.by === address;
   }
 
   /** A planted bug: one coin appears in a node's ledger that no block gave. */
