@@ -63,6 +63,9 @@ const { report, failure } = await runSimulation({
 });
 
 const ms = (n: number | null) => (n === null ? "-" : `${n} ms`);
+/** A scenario's figure in one table cell: its `summary` when it has one (the whole is in the JSON line). */
+const summaryOf = (figure: unknown): string =>
+  typeof figure === "object" && figure !== null && "summary" in figure ? String(figure.summary) : JSON.stringify(figure).slice(0, 200);
 console.table({
   "virtual minutes / wall": { value: `${report.minutes} min in ${(report.wallMs / 1000).toFixed(1)} s (${report.events} events)` },
   "height / mined / stale": { value: `${report.height} / ${report.blocksMined} / ${report.stale}` },
@@ -74,6 +77,7 @@ console.table({
   "dials / frames": { value: `${report.dials} / ${report.frames}` },
   "bytes per node (mean, max)": { value: `${report.bytesPerNode.mean}, ${report.bytesPerNode.max}` },
   "invariant checks": { value: Object.entries(report.checks).map(([k, v]) => `${k} ${v}`).join(", ") },
+  ...Object.fromEntries(Object.entries(report.figures ?? {}).map(([name, figure]) => [name, { value: summaryOf(figure) }])),
 });
 if (failure !== null) {
   const at = (failure.at - (failure.trace[0]?.at ?? failure.at)) / 1000;

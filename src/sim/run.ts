@@ -47,6 +47,8 @@ export interface SimReport {
   /** A digest of every node's tip and the event count: two runs of one seed give the same. */
   readonly digest: string;
   readonly failure: Omit<Failure, "trace"> | null;
+  /** The scenario's own figures (World.figures), when it has any. */
+  readonly figures?: Readonly<Record<string, unknown>>;
 }
 
 export interface SimResult {
@@ -147,5 +149,6 @@ function summarise(world: World, options: SimOptions, fate: ReturnType<World["fi
     checks,
     digest: sha256Hex(`${tips}|${world.clock.events}`).slice(0, 16),
     failure: world.failure === null ? null : { invariant: world.failure.invariant, at: world.failure.at - world.clock.start, detail: world.failure.detail },
+    ...(world.figures.size > 0 ? { figures: Object.fromEntries([...world.figures].map(([name, figure]) => [name, figure()])) } : {}),
   };
 }

@@ -40,7 +40,7 @@ export interface Network {
 }
 
 /** The common shape; `late` nodes are built but started by the scenario. */
-function buildNetwork(world: World, options: ScenarioOptions, late = 0): Network {
+export function buildNetwork(world: World, options: ScenarioOptions, late = 0): Network {
   const rng = world.fork();
   const n = Math.max(3, options.nodes);
   const nativeCount = Math.max(2, Math.round(n * 0.3));

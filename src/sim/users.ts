@@ -11,7 +11,7 @@ import type { SimRandom } from "./random.ts";
 import type { SimTabnode } from "./tabnode.ts";
 
 /** The genesis holder's key is public in the seed article (PROTOCOL.md). */
-const GENESIS_HOLDER = walletFromPrivateKey("62d101759086c306848a0c1020922a78e8402e1330981afe9404d0ecc0a4be3d");
+export const GENESIS_HOLDER = walletFromPrivateKey("62d101759086c306848a0c1020922a78e8402e1330981afe9404d0ecc0a4be3d");
 
 export interface Payment {
   readonly tx: SignedTransaction;

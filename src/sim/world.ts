@@ -41,6 +41,8 @@ export class World {
   readonly checks = new Map<InvariantName, number>();
   readonly blocks = new Map<string, BlockSeen>();
   readonly convergeMs: number[] = [];
+  /** Figures a scenario adds to the report, computed at the end: what participants outside the honest network did or cost. */
+  readonly figures = new Map<string, () => unknown>();
   private readonly rng: SimRandom;
 
   constructor(
