@@ -484,7 +484,11 @@ export class PeerNode implements LinkHandler {
       this.connections.served(peer, "block");
       const ahead = this.verifyPool === null ? "" : `; ${this.verifyPool.verified} signatures verified ahead in ${this.verifyPool.size} threads so far`;
       this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}${ahead}`);
-      this.commit(r, () => {});
+      // A tip reached by a stream is news to the other peers, who heard of none of its blocks live: announce it as a
+      // live block, once the stream ends. A peer missing its parents asks for the chain (an orphan); without this,
+      // a node on the losing side of a healed partition learned of the winning chain only from the next block mined.
+      const announce = done && (r.status === "extended" || r.status === "reorg");
+      this.commit(r, () => announce && this.announceTip(peer));
     }
     return "taken";
   }
@@ -513,6 +517,12 @@ export class PeerNode implements LinkHandler {
         this.emit({ type: "store-error", detail: String(err) });
       },
     );
+  }
+
+  /** The tip as a live block (TYPE_REPLACE_CHAIN, with the difficulty announced for its child), to every peer but `except`. */
+  private announceTip(except: Peer | null): void {
+    const tip = this.chain.tip();
+    if (tip.height > 0) this.broadcast(encodeFrame(MessageType.ReplaceChain, [tip.block, this.chain.difficulty()]), except);
   }
 
   private broadcast(frame: string, except: Peer | null): void {

@@ -68,6 +68,28 @@ describe("two honest nodes", () => {
     await clock.advance(1000);
     expect(a.node.chain.tip().block.hash).toBe(mined[2]!.block.hash);
   });
+
+  it("a tip reached through a chain stream is announced: a peer that never saw the stream follows it", async () => {
+    // A and B share a chain of 2; C has a heavier one of 4 that only B links to (a partition healing at one link).
+    // A and C dial nobody from their books: they never meet.
+    const { clock, start } = await network();
+    const apart = { config: { connections: { ...DEFAULT_CONNECTION_BOUNDS, targetOutbound: 0 } } };
+    const a = await start("ws://a:1", apart);
+    const b = await start("ws://b:1");
+    const c = await start("ws://c:1", apart);
+    for (const m of minedBlocks(2)) for (const n of [a, b]) expect(n.node.submitBlock(m.block, m.announced).ok).toBe(true);
+    const heavier = minedBlocks(4);
+    for (const m of heavier) expect(c.node.submitBlock(m.block, m.announced).ok).toBe(true);
+    a.node.connect(b.address);
+    await clock.advance(1000);
+    expect(paired(a, b.address)).toBe(true);
+    b.node.connect(c.address);
+    await clock.advance(5000);
+    expect(b.node.chain.tip().block.hash).toBe(heavier[3]!.block.hash);
+    expect(a.node.peerList().some((p) => p.address === c.address)).toBe(false);
+    // B announced its new tip; A, missing its parents, asked B for the chain.
+    expect(a.node.chain.tip().block.hash).toBe(heavier[3]!.block.hash);
+  });
 });
 
 describe("identities are not taken on someone's word", () => {
