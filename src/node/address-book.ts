@@ -64,6 +64,11 @@ export interface AddressEntry {
   bannedUntil: number;
   /** Its last answer was "full, try again later" (1013): it backs off as a stranger would, however proven. */
   full: boolean;
+  /**
+   * Known only because a link claimed it: dialed back while a link claims it,
+   * never chosen from the book (a claim proves nothing; the claimer dials).
+   */
+  claimedOnly: boolean;
 }
 
 export type AddResult = "added" | "known" | "forgotten" | "source-full";
@@ -98,10 +103,11 @@ export class AddressBook {
   }
 
   /** Adds an address heard of; one already known keeps its history. */
-  add(address: string, source: string, now: number, persistent = false): AddResult {
+  add(address: string, source: string, now: number, persistent = false, claimed = false): AddResult {
     const known = this.entries.get(address);
     if (known !== undefined) {
       if (persistent) known.persistent = true;
+      if (!claimed) known.claimedOnly = false;
       return "known";
     }
     if (!persistent) {
@@ -111,7 +117,7 @@ export class AddressBook {
     }
     this.forgotten.delete(address);
     if (this.newCount >= this.bounds.maxNew && !this.evictNew(source)) return "source-full";
-    this.entries.set(address, { address, source, addedAt: now, persistent, tried: false, failures: 0, lastTry: null, lastSuccess: null, bannedUntil: 0, full: false });
+    this.entries.set(address, { address, source, addedAt: now, persistent, tried: false, failures: 0, lastTry: null, lastSuccess: null, bannedUntil: 0, full: false, claimedOnly: claimed && !persistent });
     this.newCount++;
     this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     return "added";
@@ -165,10 +171,11 @@ export class AddressBook {
   /**
    * Addresses ready to dial now, proven ones first (most recently proven
    * first), then new ones in an order that takes one from each source in
-   * turn, so no one source's addresses fill the outbound slots.
+   * turn, so no one source's addresses fill the outbound slots. Never one
+   * known only from a claim (`claimedOnly`).
    */
   candidates(now: number, skip: (address: string) => boolean, shuffle: <T>(items: T[]) => T[]): AddressEntry[] {
-    const ready = [...this.entries.values()].filter((e) => !e.persistent && !skip(e.address) && this.readyAt(e) <= now);
+    const ready = [...this.entries.values()].filter((e) => !e.persistent && !e.claimedOnly && !skip(e.address) && this.readyAt(e) <= now);
     const tried = ready.filter((e) => e.tried).sort((a, b) => (b.lastSuccess ?? 0) - (a.lastSuccess ?? 0));
     const bySource = new Map<string, AddressEntry[]>();
     for (const e of shuffle(ready.filter((e) => !e.tried))) bySource.set(e.source, [...(bySource.get(e.source) ?? []), e]);

@@ -92,8 +92,12 @@ export interface ConnectionEnv {
 export interface ConnectionEvents {
   /** An outbound link opened: introduce ourselves on it. */
   opened(peer: Peer): void;
-  /** Both links to an address exist, for the first time since either opened. */
-  paired(address: string): void;
+  /**
+   * Both links to an address exist, for the first time since either opened.
+   * `proven`: this node dialed it of its own accord (not a dial-back to a
+   * claim), so the link back is its answer; only then is it passed on.
+   */
+  paired(address: string, proven: boolean): void;
   /** A link is gone (closed by either side, evicted, or cut). */
   closed(peer: Peer, why: string): void;
   /** The peer list changed. */
@@ -233,7 +237,7 @@ export class Connections {
     peer.address = address;
     if (address !== this.self && checkDialAddress(address, this.policy).ok) {
       const now = this.env.now();
-      this.book.add(address, this.sourceOf(peer), now);
+      this.book.add(address, this.sourceOf(peer), now, false, true);
       this.dialBack(address, now);
       this.checkPair(address);
     }
@@ -279,9 +283,14 @@ export class Connections {
     this.cut(peer, 1008, "misbehaving", `${why}${cost}`);
   }
 
-  /** Pairs (both links open) and those in the making: for introductions, only proven addresses. */
-  provenAddresses(): string[] {
+  /** Addresses paired now (both links open): the peers to ask for a chain. */
+  pairedAddresses(): string[] {
     return this.peers.pairedAddresses();
+  }
+
+  /** Paired addresses that are proven (address-book.ts `tried`): the only ones an introduction passes on. */
+  provenAddresses(): string[] {
+    return this.peers.pairedAddresses().filter((a) => this.book.get(a)?.tried === true);
   }
 
   isDiscouraged(host: string | null, now: number): boolean {
@@ -354,10 +363,19 @@ export class Connections {
     this.events.changed();
   }
 
+  /**
+   * A pair proves an address only when this node dialed it of its own accord
+   * and a link claiming it is there. A dial-back answers a claim, and any link
+   * can claim any address: were that a proof, a stranger naming a server that
+   * merely accepts links (and never links back) would make it proven, passed
+   * on to every peer and redialed forever (found by the simulator, scenario
+   * claimed-proof).
+   */
   private checkPair(address: string): void {
     if (!this.peers.isPaired(address)) return;
-    this.book.succeeded(address, this.env.now());
-    this.events.paired(address);
+    const proven = this.peers.outboundTo(address)?.kind !== "dialback";
+    if (proven) this.book.succeeded(address, this.env.now());
+    this.events.paired(address, proven);
   }
 
   /** Removes a link at once (so every bound holds exactly), closes it, and says why. */

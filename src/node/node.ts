@@ -140,7 +140,7 @@ export class PeerNode implements LinkHandler {
       { now: env.now, schedule: env.schedule, say: (kind, line) => this.say(kind, line), pick: (n) => randomIndex(env.random, n) },
       {
         opened: (peer) => this.onOpened(peer),
-        paired: (address) => this.onPaired(address),
+        paired: (address, proven) => this.onPaired(address, proven),
         closed: (peer, why) => this.onClosed(peer, why),
         changed: () => this.emit({ type: "peers", peers: this.peerList() }),
       },
@@ -284,11 +284,12 @@ export class PeerNode implements LinkHandler {
   /**
    * Both links to `address` exist: ask for its tip and mempool (TYPE_REQUEST_CHECK,
    * which every JeChain node answers in one frame), and for its whole chain only
-   * if that tip is news; and tell the others of this proven peer.
+   * if that tip is news; and, if this node proved it (checkPair), tell the others of it.
    */
-  private onPaired(address: string): void {
+  private onPaired(address: string, proven: boolean): void {
     this.checksAsked.add(address);
     this.ask(address, MessageType.RequestCheck);
+    if (!proven) return;
     const news = encodeFrame(MessageType.Handshake, [address]);
     for (const other of this.connections.peers.sendable()) if (other.address !== address) other.link.send(news);
   }
@@ -311,7 +312,7 @@ export class PeerNode implements LinkHandler {
   private askChain(peer: Peer | null, reason: AskReason): void {
     if (peer?.address != null && this.askChainOf(peer.address, reason)) return;
     if (!this.asks.allow(`${reason} any`, this.env.now(), this.config.askIntervalMs[reason])) return;
-    const paired = this.connections.provenAddresses();
+    const paired = this.connections.pairedAddresses();
     if (paired.length > 0) this.ask(paired[randomIndex(this.env.random, paired.length)]!, MessageType.RequestChain);
   }
 
