@@ -151,10 +151,17 @@ export class Chain {
     return this.main[entry.height] === entry;
   }
 
-  /** The difficulty in force for the next block on the tip. */
+  /**
+   * The difficulty in force for the next block on the tip: the one announced
+   * with it; for a tip nobody announced a difficulty for (a tutorial node's
+   * chain stream), both d - 1 and d + 1 are allowed (difficulty.ts), and this
+   * is the lower, which every Tabnode node accepts and which is 256 times less
+   * work (the simulator's mixed scenario found miners stuck at +1 for hours).
+   */
   difficulty(): number {
     const tip = this.tip();
-    return tip.next ?? tip.difficulty + 1;
+    if (tip.next !== null) return tip.next;
+    return tip.difficulty - 1 >= params.minDifficulty && tip.height > 0 ? tip.difficulty - 1 : tip.difficulty + 1;
   }
 
   get orphanCount(): number {

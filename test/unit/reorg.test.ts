@@ -122,3 +122,23 @@ describe("reorganisation", () => {
     expect(chain.orphanCount).toBe(3);
   });
 });
+
+describe("a tip nobody announced a difficulty for (a tutorial node's chain stream)", () => {
+  it("is mined at the lower of the two difficulties its children may have, and a child at either is accepted", () => {
+    const source = new Chain();
+    const mined = extend(source, new Mempool(), newWallet().address, 2);
+    // Block 1 at difficulty 1, block 2 at 2; streamed without announcements, as v0.2.0 and the article send them.
+    const chain = new Chain();
+    const now = Number(mined[1]!.block.timestamp) + 60_000;
+    expect(chain.addBranch(mined.map((m) => m.block), [null, null], now)).toMatchObject({ ok: true, status: "extended" });
+    expect(chain.tip()).toMatchObject({ height: 2, difficulty: 2, next: null });
+    expect(chain.difficulty()).toBe(1);
+    const miner = newWallet().address;
+    for (const d of [1, 3]) {
+      const child = forge(chain.tip().block.hash, String(now), [reward(miner, 297)], d, (hash) => hash.startsWith("0".repeat(d)) && hash[d] !== "0");
+      const fork = new Chain();
+      fork.addBranch(mined.map((m) => m.block), [null, null], now);
+      expect(fork.addBlock(child, d + 1, now + 1)).toMatchObject({ ok: true, status: "extended" });
+    }
+  });
+});
