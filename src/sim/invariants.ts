@@ -102,3 +102,35 @@ export function paymentFates(payments: readonly Payment[], nodes: readonly PeerN
   }
   return fate;
 }
+
+/**
+ * The most dials the whole network may make of a hostile address by `now`,
+ * from the README's rules (Strangers: address book). A node dials an address
+ * only from its book; a never-proven address is dropped from the book at its
+ * 4th failure in a row (`maxFailures`) and refused for an hour (`forgetMs`)
+ * whoever names it again, and only proven addresses are passed on, so only
+ * the nodes told directly can know of it. A dial-back to an address an
+ * inbound link claims uses the same book entry (and none once it is
+ * dropped), so a claim adds no dial. So each node told makes at most 4 dials
+ * per cycle, and a new cycle starts at least an hour after the one before:
+ * at most 1 + floor(elapsed / 1 h) cycles since it was first told. This holds
+ * while the address never proves itself (it never links back); it assumes
+ * nodes keep their books (no restarts). Scenario "claimed-proof" shows it
+ * broken today by an address "proven" by another link's claim alone.
+ */
+export function hostileDialBound(toldAt: ReadonlyMap<string, number>, now: number): number {
+  const { maxFailures, forgetMs } = DEFAULT_ADDRESS_BOOK_BOUNDS;
+  let bound = 0;
+  for (const at of toldAt.values()) bound += maxFailures * (1 + Math.floor(Math.max(0, now - at) / forgetMs));
+  return bound;
+}
+
+/** Each hostile address's dials so far against its bound: null, or the first over it. */
+export function hostileDialsBroken(dials: ReadonlyMap<string, number>, told: ReadonlyMap<string, ReadonlyMap<string, number>>, now: number): string | null {
+  for (const [address, toldAt] of told) {
+    const made = dials.get(address) ?? 0;
+    const bound = hostileDialBound(toldAt, now);
+    if (made > bound) return `${address} dialed ${made} times; ${toldAt.size} honest nodes were told of it, which allows ${bound}`;
+  }
+  return null;
+}

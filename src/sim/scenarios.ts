@@ -10,6 +10,7 @@ import type { World } from "./world.ts";
 import { END_SETTLE_MS } from "./world.ts";
 import type { SimTabnode } from "./tabnode.ts";
 import type { NodeConfig } from "../node/node.ts";
+import { claimedProofScenario, hostileScenario } from "./hostile-scenario.ts";
 
 export interface ScenarioOptions {
   readonly nodes: number;
@@ -162,6 +163,8 @@ export const SCENARIOS: readonly Scenario[] = [
       for (const node of net.all.slice(net.all.length - late)) world.at(Math.round((options.minutes * MINUTE) / 2) + rng.int(0, 5 * MINUTE), () => void node.start());
     },
   },
+  hostileScenario(buildNetwork),
+  claimedProofScenario(buildNetwork),
 ];
 
 export function scenario(name: string): Scenario | undefined {

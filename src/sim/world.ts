@@ -7,7 +7,7 @@ import type { SignatureVerifier } from "../core/transaction.ts";
 import { generateWallet } from "../core/wallet.ts";
 import type { NodeEvent } from "../node/node.ts";
 import { SimClock, type TraceLine } from "./clock.ts";
-import { boundBroken, ledgerMismatch, paymentFates, type InvariantName, type PaymentFate } from "./invariants.ts";
+import { boundBroken, hostileDialsBroken, ledgerMismatch, paymentFates, type InvariantName, type PaymentFate } from "./invariants.ts";
 import { SimNetwork, type NetworkOptions } from "./network.ts";
 import { SimRandom } from "./random.ts";
 import { SimTabnode, type TabnodeSpec } from "./tabnode.ts";
@@ -138,6 +138,13 @@ export class World {
       const wrong = ledgerMismatch(n.node!);
       if (wrong !== null) return this.fail("ledger-matches-chain", `${n.address}: ${wrong}`);
     }
+  }
+
+  /** Every hostile address (address -> honest node -> when first told of it) within its dial bound (invariants.ts). */
+  checkHostileDials(told: ReadonlyMap<string, ReadonlyMap<string, number>>): void {
+    this.count("hostile-dials-bounded");
+    const broken = hostileDialsBroken(this.network.dials, told, this.clock.now);
+    if (broken !== null) this.fail("hostile-dials-bounded", broken);
   }
 
   /** Whether every online honest node has one tip; if not, which tips, with how many nodes each. */
