@@ -4,6 +4,7 @@
  */
 import type { PeerNode } from "../node/node.ts";
 import { Mempool } from "../core/mempool.ts";
+import { VerifiedCache } from "../core/transaction.ts";
 import { limits, params } from "../core/params.ts";
 import { DEFAULT_ADDRESS_BOOK_BOUNDS } from "../node/address-book.ts";
 import { DEFAULT_STREAM_BOUNDS } from "../node/chain-stream.ts";
@@ -80,6 +81,8 @@ export function paymentFates(payments: readonly Payment[], nodes: readonly PeerN
   for (let h = 1; h <= reference.chain.height; h++) for (const tx of reference.chain.at(h)!.block.data) if (tx.signature !== undefined) inChain.add(tx.signature);
   const fate: PaymentFate = { mined: 0, waiting: 0, refused: 0, lost: [] };
   const waiting = nodes.map((n) => new Set(n.mempool.transactions().map((tx) => tx.signature)));
+  // The re-admissions below share verdicts: each waiting transaction is verified once, not once per payment judged.
+  const verdicts = new VerifiedCache();
   for (const p of payments) {
     if (inChain.has(p.tx.signature)) {
       fate.mined++;
@@ -95,7 +98,7 @@ export function paymentFates(payments: readonly Payment[], nodes: readonly PeerN
       continue;
     }
     // Not anywhere: only right if the final state refuses it, next to what waits already.
-    const again = new Mempool();
+    const again = new Mempool({ cache: verdicts });
     for (const tx of reference.mempool.transactions()) again.admit(tx, reference.chain.ledger);
     if (!again.admit(p.tx, reference.chain.ledger).ok) fate.refused++;
     else fate.lost.push({ payment: p, why: "valid on the common chain, yet in no block and no honest mempool" });

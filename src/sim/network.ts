@@ -7,6 +7,15 @@
  * a heartbeat would) and come back, and tabs whose relay keeps their links
  * while they reload. Every node sees it through the same Transport interface
  * as the real sockets.
+ *
+ * An endpoint may bring an event loop that stalls (a tutorial node mining
+ * synchronously, busy-loop.ts). What its WebSocket library does for it then
+ * waits for the loop: accepting a dial (the upgrade), answering a ping. Its
+ * links get the heartbeat that Tabnode natives and the relay run on every
+ * socket (src/platform/ws-transport.ts, relay/heartbeat.ts): a ping each
+ * beat, and a link whose last ping went unanswered is terminated. Between
+ * endpoints that never stall every ping is answered at once, so no beat is
+ * simulated there.
  */
 import type { Link, LinkHandler, Transport } from "../node/transport.ts";
 import type { SimClock } from "./clock.ts";
@@ -24,6 +33,8 @@ export interface NetworkOptions {
   readonly dialTimeoutMs: number;
   /** How long a link cut by a partition or a crash stays open before its ends notice (a heartbeat). */
   readonly noticeMs: number;
+  /** The heartbeat's beat on links to an endpoint whose loop stalls (ws-transport.ts and the relay: 30 s). */
+  readonly heartbeatMs: number;
 }
 
 export const DEFAULT_NETWORK: NetworkOptions = {
@@ -33,7 +44,11 @@ export const DEFAULT_NETWORK: NetworkOptions = {
   uplinkBytesPerSecond: 2_000_000,
   dialTimeoutMs: 10_000,
   noticeMs: 30_000,
+  heartbeatMs: 30_000,
 };
+
+/** Runs the transport's own work for an endpoint (accepting a dial, answering a ping) when its event loop gets to it. */
+export type StallingLoop = (task: () => void) => void;
 
 interface Endpoint {
   readonly address: string;
@@ -48,6 +63,8 @@ interface Endpoint {
   bytesIn: number;
   /** Links opened by a handler this endpoint had before a reload, that the relay kept: handed to the next dial to the same address. */
   readonly kept: Map<string, Pair>;
+  /** Its event loop, when it can stall; null for a node that never blocks (a PeerNode runs between the clock's events). */
+  readonly loop: StallingLoop | null;
 }
 
 interface Pair {
@@ -60,6 +77,8 @@ interface Pair {
   /** When the last frame each way arrives: frames of one link never overtake each other. */
   lastAtTo: number;
   lastAtFrom: number;
+  /** The heartbeat's last ping was answered (a pong came back), or none was sent yet. */
+  answered: boolean;
 }
 
 let linkIds = 1;
@@ -72,6 +91,8 @@ export class SimNetwork {
   frames = 0;
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly pairs = new Set<Pair>();
+  /** The heartbeat's phase of each pinging process (beatPhase). */
+  private readonly phases = new Map<string, number>();
 
   constructor(
     private readonly clock: SimClock,
@@ -81,15 +102,19 @@ export class SimNetwork {
     private readonly traceFrames = false,
   ) {}
 
-  /** An endpoint at `address` with `handler` (a node); a relay-kept reload passes `keep: true` to keep its links. */
-  attach(address: string, handler: LinkHandler, host: string | null, keep = false): Transport {
+  /**
+   * An endpoint at `address` with `handler` (a node); a relay-kept reload
+   * passes `keep: true` to keep its links; `loop` for a node whose event loop
+   * can stall.
+   */
+  attach(address: string, handler: LinkHandler, host: string | null, keep = false, loop: StallingLoop | null = null): Transport {
     const old = this.endpoints.get(address);
     if (old !== undefined && keep) {
       old.handler = handler;
       old.up = true;
       this.rebind(old);
     } else {
-      this.endpoints.set(address, { address, handler, host, up: true, group: old?.group ?? 0, uplinkFreeAt: 0, bytesOut: old?.bytesOut ?? 0, bytesIn: old?.bytesIn ?? 0, kept: new Map() });
+      this.endpoints.set(address, { address, handler, host, up: true, group: old?.group ?? 0, uplinkFreeAt: 0, bytesOut: old?.bytesOut ?? 0, bytesIn: old?.bytesIn ?? 0, kept: new Map(), loop });
     }
     return { dial: (to) => this.dial(address, to), close: async () => {} };
   }
@@ -142,7 +167,7 @@ export class SimNetwork {
       return kept.out;
     }
     this.dials.set(to, (this.dials.get(to) ?? 0) + 1);
-    const pair: Pair = { from, to: null, out: undefined as unknown as Link, inbound: null, state: "dialing", lastAtTo: 0, lastAtFrom: 0 };
+    const pair: Pair = { from, to: null, out: undefined as unknown as Link, inbound: null, state: "dialing", lastAtTo: 0, lastAtFrom: 0, answered: true };
     pair.out = this.outLink(pair, to);
     this.pairs.add(pair);
     const target = this.endpoints.get(to);
@@ -158,6 +183,10 @@ export class SimNetwork {
       return pair.out;
     }
     pair.to = target;
+    if (target.loop !== null) {
+      this.upgrade(pair, target, target.loop);
+      return pair.out;
+    }
     this.clock.schedule(() => {
       if (pair.state !== "dialing") return;
       if (!this.reachable(from, target)) return this.fail(pair, "1006 dial timed out");
@@ -166,8 +195,70 @@ export class SimNetwork {
       this.clock.trace(`link ${fromAddress} -> ${to} open`);
       target.handler.opened(pair.inbound);
       if (pair.state === "open") from.handler.opened(pair.out);
+      this.watch(pair);
     }, handshake);
     return pair.out;
+  }
+
+  /**
+   * A dial to an endpoint whose loop can stall: its server accepts the
+   * upgrade when its loop gets to it, and the dialer hears of it a latency
+   * later, or gives up after the dial timeout (ws's handshakeTimeout in
+   * ws-transport.ts, the relay's dial deadline: both 10 s).
+   */
+  private upgrade(pair: Pair, target: Endpoint, loop: StallingLoop): void {
+    const from = pair.from;
+    const giveUp = this.clock.schedule(() => this.fail(pair, "1006 opening handshake timed out"), this.options.dialTimeoutMs);
+    this.clock.schedule(() => {
+      if (pair.state !== "dialing" || !this.reachable(from, target)) return;
+      loop(() => {
+        if (pair.state !== "dialing" || !this.reachable(from, target)) return;
+        giveUp();
+        pair.state = "open";
+        pair.inbound = this.inLink(pair);
+        this.clock.trace(`link ${from.address} -> ${target.address} open`);
+        target.handler.opened(pair.inbound);
+        this.clock.schedule(() => {
+          if (pair.state !== "open") return;
+          from.handler.opened(pair.out);
+          this.watch(pair);
+        }, this.latency());
+      });
+    }, this.latency());
+  }
+
+  /**
+   * The heartbeat on a link with exactly one end whose loop can stall, run by
+   * the other end (a Tabnode native, or the relay for a tab) on its own beat:
+   * a link whose last ping was not answered by this beat is terminated, else
+   * it is pinged. A pong leaves only when the stalled loop gets to the ping.
+   * Two stalling ends (two tutorial nodes) ping nobody: the seed has no
+   * heartbeat.
+   */
+  private watch(pair: Pair): void {
+    const to = pair.to;
+    if (to === null || (pair.from.loop === null) === (to.loop === null)) return;
+    const toward = to.loop !== null ? "to" : "from";
+    const [pinger, stalls] = toward === "to" ? [pair.from, to] : [to, pair.from];
+    const back = toward === "to" ? "from" : "to";
+    const every = this.options.heartbeatMs;
+    const beat = () => {
+      if (pair.state !== "open") return;
+      if (!pair.answered) return this.close(pair, "1006 terminated by the heartbeat: no pong");
+      pair.answered = false;
+      this.control(pair, toward, () => stalls.loop!(() => this.control(pair, back, () => (pair.answered = true))));
+      this.clock.schedule(beat, every);
+    };
+    const sinceBeat = (((this.clock.now - this.beatPhase(pinger)) % every) + every) % every;
+    this.clock.schedule(beat, every - sinceBeat);
+  }
+
+  /** Where in the heartbeat's period an endpoint beats: one timer per process, so one phase per host, and one for the relay. */
+  private beatPhase(e: Endpoint): number {
+    const key = e.host ?? "relay";
+    let phase = this.phases.get(key);
+    if (phase === undefined) this.phases.set(key, (phase = this.rng.below(this.options.heartbeatMs)));
+    return phase;
   }
 
   private outLink(pair: Pair, to: string): Link {
@@ -202,16 +293,7 @@ export class SimNetwork {
     const sender = toward === "to" ? pair.from : pair.to!;
     const receiver = toward === "to" ? pair.to! : pair.from;
     if (this.dropping?.(sender.address, text) === true) return;
-    const now = this.clock.now;
-    // The sender's uplink serialises its frames; then latency, and a retransmission now and then.
-    const departs = Math.max(now, sender.uplinkFreeAt) + (text.length * 1000) / this.options.uplinkBytesPerSecond;
-    sender.uplinkFreeAt = departs;
-    let at = departs + this.latency();
-    if (this.rng.chance(this.options.loss)) at += 3 * 2 * this.options.latencyMs + 200;
-    const last = toward === "to" ? pair.lastAtTo : pair.lastAtFrom;
-    at = Math.max(at, last);
-    if (toward === "to") pair.lastAtTo = at;
-    else pair.lastAtFrom = at;
+    const at = this.arrival(pair, toward, text.length);
     sender.bytesOut += text.length;
     this.frames++;
     this.clock.schedule(() => {
@@ -220,7 +302,28 @@ export class SimNetwork {
       receiver.bytesIn += text.length;
       const link = toward === "to" ? pair.inbound! : pair.out;
       receiver.handler.message(link, text);
-    }, at - now);
+    }, at - this.clock.now);
+  }
+
+  /** A ping or a pong: in order with the link's frames, handled by the transport (`arrived`), not the node. */
+  private control(pair: Pair, toward: "to" | "from", arrived: () => void): void {
+    if (pair.state !== "open") return;
+    // A control frame is 2 bytes of header.
+    const at = this.arrival(pair, toward, 2);
+    this.clock.schedule(() => pair.state === "open" && arrived(), at - this.clock.now);
+  }
+
+  /** When a frame of `bytes` sent now arrives: after the sender's uplink, a latency, a retransmission now and then, and the link's earlier frames. */
+  private arrival(pair: Pair, toward: "to" | "from", bytes: number): number {
+    const sender = toward === "to" ? pair.from : pair.to!;
+    const departs = Math.max(this.clock.now, sender.uplinkFreeAt) + (bytes * 1000) / this.options.uplinkBytesPerSecond;
+    sender.uplinkFreeAt = departs;
+    let at = departs + this.latency();
+    if (this.rng.chance(this.options.loss)) at += 3 * 2 * this.options.latencyMs + 200;
+    at = Math.max(at, toward === "to" ? pair.lastAtTo : pair.lastAtFrom);
+    if (toward === "to") pair.lastAtTo = at;
+    else pair.lastAtFrom = at;
+    return at;
   }
 
   /** One end closes: both hear it, the other after a latency. */

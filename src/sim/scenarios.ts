@@ -11,6 +11,7 @@ import { END_SETTLE_MS } from "./world.ts";
 import type { SimTabnode } from "./tabnode.ts";
 import type { NodeConfig } from "../node/node.ts";
 import { claimedProofScenario, hostileScenario } from "./hostile-scenario.ts";
+import { mixedWithTutorialNodes } from "./mixed.ts";
 
 export interface ScenarioOptions {
   readonly nodes: number;
@@ -69,19 +70,25 @@ export function buildNetwork(world: World, options: ScenarioOptions, late = 0): 
   const payments = world.addUsers(Math.max(10, Math.round(n / 2)), starters);
   const end = options.minutes * MINUTE;
   world.at(25_000, () => payments.fund(natives[0]!, 1_000_000, world.clock.now));
-  const payRng = world.fork();
-  const nextPayment = () => {
-    world.clock.schedule(() => {
-      if (world.clock.now - world.clock.start >= end - 5 * MINUTE) return;
-      payments.payOnce(world.clock.now);
-      nextPayment();
-    }, payRng.exponential(PAYMENT_EVERY_MS));
-  };
-  world.at(MINUTE, nextPayment);
+  payAtRandom(world, options.minutes, PAYMENT_EVERY_MS, (now) => void payments.payOnce(now));
   world.at(end - END_SETTLE_MS, () => all.forEach((x) => x.stopMining()));
   world.every(MINUTE, () => world.checkBounds());
   world.every(10 * MINUTE, () => world.checkLedgers());
   return { natives, tabs, all };
+}
+
+/** `pay` at random (a memoryless process of mean `meanMs`) from the first minute until payments stop, 5 minutes before the end. */
+export function payAtRandom(world: World, minutes: number, meanMs: number, pay: (now: number) => void): void {
+  const rng = world.fork();
+  const quietFrom = (minutes - 5) * MINUTE;
+  const next = () => {
+    world.clock.schedule(() => {
+      if (world.clock.now - world.clock.start >= quietFrom) return;
+      pay(world.clock.now);
+      next();
+    }, rng.exponential(meanMs));
+  };
+  world.at(MINUTE, next);
 }
 
 /** A partition of the online nodes into `parts` random groups from `from` for `forMs`, then healed and watched. */
@@ -163,6 +170,7 @@ export const SCENARIOS: readonly Scenario[] = [
       for (const node of net.all.slice(net.all.length - late)) world.at(Math.round((options.minutes * MINUTE) / 2) + rng.int(0, 5 * MINUTE), () => void node.start());
     },
   },
+  mixedWithTutorialNodes,
   hostileScenario(buildNetwork),
   claimedProofScenario(buildNetwork),
 ];

@@ -20,9 +20,17 @@ export interface Payment {
   readonly node: string;
 }
 
-export interface SimUser {
+/** A user: a wallet, and the node it pays through. */
+export interface User<Home> {
   readonly wallet: Wallet;
-  readonly home: SimTabnode;
+  readonly home: Home;
+}
+
+export type SimUser = User<SimTabnode>;
+
+/** `count` users with new wallets, given homes in turn. */
+export function spreadUsers<Home>(homes: readonly Home[], count: number, generate: () => Wallet): User<Home>[] {
+  return Array.from({ length: count }, (_, i) => ({ wallet: generate(), home: homes[i % homes.length]! }));
 }
 
 export class Payments {
@@ -36,7 +44,7 @@ export class Payments {
     count: number,
     generate: () => Wallet,
   ) {
-    this.users = Array.from({ length: count }, (_, i) => ({ wallet: generate(), home: homes[i % homes.length]! }));
+    this.users = spreadUsers(homes, count, generate);
   }
 
   /** The genesis holder sends each user `amount`, through `via`. */

@@ -1,0 +1,211 @@
+/**
+ * The tutorial's nodes in the simulator (src/sim/tutorial.ts): a few of their
+ * quirks on a bare simulated network, then the mixed scenario on fixed seeds,
+ * where the Tabnode invariants judge the Tabnode nodes and the figures say
+ * what the tutorial nodes did beside them.
+ */
+import { describe, expect, it } from "vitest";
+import type { Link, LinkHandler, Transport } from "../../src/node/transport.ts";
+import { MessageType, encodeFrame } from "../../src/protocol/messages.ts";
+import { SimClock } from "../../src/sim/clock.ts";
+import { DEFAULT_NETWORK, SimNetwork } from "../../src/sim/network.ts";
+import { SimRandom } from "../../src/sim/random.ts";
+import { runSimulation, type SimOptions, type SimReport } from "../../src/sim/run.ts";
+import { seedSign } from "../../src/sim/tutorial-chain.ts";
+import { TutorialNode, type TutorialForm } from "../../src/sim/tutorial.ts";
+import { GENESIS_HOLDER } from "../../src/sim/users.ts";
+import { SIM_EPOCH } from "../../src/sim/world.ts";
+
+const PAYEE = "04" + "ab".repeat(64);
+
+/** A bare network: a clock, links, and tutorial nodes or a scripted endpoint on it. */
+function bareNetwork() {
+  const clock = new SimClock(SIM_EPOCH);
+  const rng = SimRandom.seeded(1);
+  const network = new SimNetwork(clock, rng.fork(), DEFAULT_NETWORK);
+  let keys = 0;
+  const tutorial = (name: string, form: TutorialForm, peers: string[], mining: { hashrate: number; everyMs: number } | null = null) =>
+    new TutorialNode(
+      { address: `ws://${name}.sim:3000`, form, host: `${name}.sim`, peers, privateKey: (++keys).toString(16).padStart(64, "0"), mining },
+      { clock, network, trace: false },
+      rng.fork(),
+    );
+  const at = (ms: number, fn: () => void) => clock.schedule(fn, SIM_EPOCH + ms - clock.now);
+  const runTo = (ms: number) => clock.runUntil(SIM_EPOCH + ms);
+  return { clock, network, tutorial, at, runTo };
+}
+
+/** An endpoint that never stalls (as a Tabnode node's loop never does), recording what its links do. */
+class Wire implements LinkHandler {
+  readonly opens: Link[] = [];
+  readonly closes: string[] = [];
+  readonly transport: Transport;
+  constructor(network: SimNetwork, address: string) {
+    this.transport = network.attach(address, this, "wire.sim");
+  }
+  opened(link: Link): void {
+    if (link.direction === "out") this.opens.push(link);
+  }
+  message(): void {}
+  closed(_link: Link, why: string): void {
+    this.closes.push(why);
+  }
+}
+
+const payment = (amount: number) => seedSign(GENESIS_HOLDER.privateKey, { from: GENESIS_HOLDER.address, to: PAYEE, amount, gas: 1 });
+
+describe("a tutorial node's quirks", () => {
+  it("keeps a payment it hears twice, twice, and mines both copies into one block", async () => {
+    const net = bareNetwork();
+    const t = net.tutorial("t", "v0.2.0", [], { hashrate: 1e6, everyMs: 5_000 });
+    const wire = new Wire(net.network, "ws://wire.sim:1");
+    const tx = payment(70);
+    net.at(0, () => t.start());
+    net.at(100, () => void wire.transport.dial(t.address));
+    net.at(1_000, () => {
+      for (let i = 0; i < 2; i++) wire.opens[0]!.send(encodeFrame(MessageType.CreateTransaction, tx));
+    });
+    await net.runTo(7_000);
+    expect(t.chain.length).toBe(2);
+    expect(t.chain.last.data.slice(1)).toEqual([tx, tx]);
+    expect(t.paymentsMinedTwice()).toBe(1);
+    expect(t.chain.balances().get(PAYEE)).toBe(140);
+  });
+
+  it("takes a chain stream as its own form does: the article keeps the finished block, v0.2.0 drops it, and a v0.2.0 stream never finishes", async () => {
+    const net = bareNetwork();
+    const source = net.tutorial("a", "article", [], { hashrate: 1e6, everyMs: 1_000 });
+    const article = net.tutorial("b", "article", [source.address]);
+    const v020 = net.tutorial("c", "v0.2.0", [source.address]);
+    const fromV020 = net.tutorial("d", "article", [v020.address]);
+    net.at(0, () => source.start());
+    net.at(500, () => source.submit(payment(5)));
+    net.at(2_500, () => source.submit(payment(6)));
+    net.at(4_500, () => {
+      source.stopMining();
+      article.start();
+      v020.start();
+    });
+    net.at(6_000, () => {
+      article.requestChainAndInfo(source.address);
+      v020.requestChainAndInfo(source.address);
+    });
+    net.at(8_000, () => fromV020.start());
+    net.at(10_000, () => fromV020.requestChainAndInfo(v020.address));
+    await net.runTo(15_000);
+    expect(source.chain.length).toBe(3);
+    expect(article.chain.all()).toEqual(source.chain.all());
+    expect(v020.chain.all()).toEqual(source.chain.all().slice(0, 2));
+    expect(fromV020.chain.length).toBe(1);
+    expect(fromV020.stats.streams).toEqual({ adopted: 0, refused: 0 });
+    // Both answer REQUEST_INFO with the bare text "TYPE_SEND_INFO": the asker's JSON.parse throws, and it goes on.
+    for (const asker of [article, v020, fromV020]) {
+      const notJson = [...asker.stats.exceptions].filter(([kind]) => kind.startsWith("SyntaxError") && kind.includes("TYPE_SEND_INFO"));
+      expect(notJson.map(([, n]) => n)).toEqual([1]);
+    }
+  });
+
+  it("stops answering pings while its loop is blocked: the other end's heartbeat cuts the link, and dials to it time out", async () => {
+    const net = bareNetwork();
+    const t = net.tutorial("t", "v0.2.0", []);
+    const wire = new Wire(net.network, "ws://wire.sim:1");
+    net.at(0, () => t.start());
+    net.at(100, () => void wire.transport.dial(t.address));
+    // A synchronous call of two minutes, as mining is.
+    net.at(1_000, () => t.loop.block(120_000, () => {}));
+    net.at(20_000, () => void wire.transport.dial(t.address));
+    await net.runTo(65_000);
+    expect(wire.opens).toHaveLength(1);
+    expect(wire.closes).toEqual(["1006 opening handshake timed out", "1006 terminated by the heartbeat: no pong"]);
+    net.at(122_000, () => void wire.transport.dial(t.address));
+    await net.runTo(125_000);
+    expect(wire.opens).toHaveLength(2);
+  });
+});
+
+const run = (o: Partial<SimOptions>) => runSimulation({ scenario: "mixed-with-tutorial-nodes", seed: 1, nodes: 15, minutes: 30, trace: false, plant: null, ...o });
+
+interface TutorialFigures {
+  readonly tabnodeHeight: number;
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly height: number;
+    readonly agreesWithTabnodeTo: number;
+    readonly blocksTaken: number;
+    readonly mined: number;
+    readonly busyShare: number;
+    readonly linksCutByHeartbeat: number;
+    readonly paymentsMinedTwice: number;
+    readonly streams: { readonly adopted: number };
+  }[];
+  readonly payments: Readonly<Record<"sent" | "onTabnodeChain" | "waitingOnTabnode" | "waitingOnSomeTabnodes" | "refusedByTabnode" | "onlyInTutorialBlocks" | "onlyInTutorialPools" | "typedAtBlockedNode" | "nowhere", number>>;
+}
+
+/** What every run of the scenario shows of the tutorial nodes, whatever the seed. */
+function expectTutorialFigures(report: SimReport): void {
+  const figures = report.figures?.["tutorial"] as TutorialFigures;
+  const [seed1, seed2, seed3] = figures.nodes;
+  // Each took the chain of the Tabnode node it asked, as a stream.
+  for (const t of figures.nodes) {
+    expect(t.streams.adopted).toBeGreaterThanOrEqual(1);
+    expect(t.agreesWithTabnodeTo).toBeGreaterThan(0);
+  }
+  // seed2 (v0.2.0, not mining) dropped the stream's last block, so no live block ever fits on its tip: it ends behind, on a prefix of the Tabnode chain.
+  expect(seed2!.height).toBe(seed2!.agreesWithTabnodeTo);
+  expect(seed2!.height).toBeLessThan(figures.tabnodeHeight);
+  expect(seed2!.blocksTaken).toBe(0);
+  expect(seed2!.linksCutByHeartbeat).toBe(0);
+  // The miners block for most of the run, and lose links to the heartbeat of the nodes they stop answering.
+  for (const miner of [seed1!, seed3!]) {
+    expect(miner.mined).toBeGreaterThan(0);
+    expect(miner.busyShare).toBeGreaterThan(0.5);
+    expect(miner.linksCutByHeartbeat).toBeGreaterThan(0);
+  }
+  // Their pools keep every copy of a payment that Tabnode nodes relay to them, and their blocks carry the copies.
+  expect(seed1!.paymentsMinedTwice + seed3!.paymentsMinedTwice).toBeGreaterThan(0);
+  // Every payment typed at them is accounted for, and some reached the Tabnode nodes.
+  const p = figures.payments;
+  expect(p.sent).toBeGreaterThan(0);
+  expect(p.onTabnodeChain + p.waitingOnTabnode + p.waitingOnSomeTabnodes + p.refusedByTabnode + p.onlyInTutorialBlocks + p.onlyInTutorialPools + p.typedAtBlockedNode + p.nowhere).toBe(p.sent);
+  expect(p.nowhere).toBe(0);
+  expect(p.onTabnodeChain + p.waitingOnTabnode).toBeGreaterThan(0);
+}
+
+describe("mixed-with-tutorial-nodes", () => {
+  it("gives the same run for the same seed", async () => {
+    const a = await run({ nodes: 10, minutes: 10 });
+    const b = await run({ nodes: 10, minutes: 10 });
+    const { wallMs: _a, ...same } = a.report;
+    const { wallMs: _b, ...again } = b.report;
+    expect(again).toEqual(same);
+  });
+
+  it("seed 1: every invariant holds for the Tabnode nodes", async () => {
+    const { report, failure } = await run({ seed: 1 });
+    expect(failure?.detail ?? null).toBeNull();
+    expect(report.checks["converges"]).toBe(1);
+    expect(report.checks["ledger-matches-chain"]).toBeGreaterThan(0);
+    expect(report.checks["no-payment-lost"]).toBe(1);
+    expect(report.checks["bounds-held"]).toBeGreaterThan(0);
+    expectTutorialFigures(report);
+  });
+
+  /**
+   * A Tabnode bug this scenario found (src/node/node.ts takeStream): a block
+   * taken from a chain stream is not relayed. At 405 s seed3 ends a 316 s
+   * mining call with block 4 on the Tabnode tip; the Tabnode nodes that
+   * pair with it again take the block from its chain stream and tell no one,
+   * so n2 and n3 stay at height 3 until 472 s and meanwhile refuse four
+   * payments funded by block 4, which nobody offers them again. When
+   * node.ts relays a tip taken from a stream, this test fails: make it
+   * expect no failure, as seed 1 does.
+   */
+  it("seed 2: no-payment-lost breaks, for a tip a Tabnode node took from a tutorial node's chain stream and did not relay", async () => {
+    const { report, failure } = await run({ seed: 2 });
+    expect(failure?.invariant).toBe("no-payment-lost");
+    expect(failure?.detail).toMatch(/^4 lost; .*: waiting in 13 of 15 honest mempools$/);
+    expect(report.checks["converges"]).toBe(1);
+    expect(report.propagation.most.p99).toBeGreaterThan(60_000);
+    expectTutorialFigures(report);
+  });
+});
