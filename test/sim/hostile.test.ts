@@ -94,11 +94,11 @@ describe("the hostile scenario", () => {
     expect(failure?.detail).toMatch(/^ws:\/\/(dead|silent)\d+\.sim:\d+ dialed \d+ times; \d+ honest nodes were told of it, which allows \d+$/);
   });
 
-  // A finding (src/sim/hostile-scenario.ts, claimedProofScenario): a link that claims a silent server's
-  // address makes the server a proven peer, passed on and redialed. Expected to fail until the node is fixed;
-  // once it passes, vitest reports this test, and it becomes a plain `it`.
-  it.fails("claimed-proof: an address proven only by a link's claim is still held to the dial bound (fails today)", async () => {
-    const { failure } = await run({ scenario: "claimed-proof", minutes: 15 });
+  // A finding, fixed (connections.ts checkPair): a link that claimed a silent server's address made the server a
+  // proven peer, passed on to nodes never told of it and redialed every 2.5 minutes.
+  it("claimed-proof: an address paired only by a dial-back to a claim is held to the dial bound", async () => {
+    const { report, failure } = await run({ scenario: "claimed-proof", minutes: 15 });
     expect(failure?.detail ?? null).toBeNull();
+    expect(report.checks["hostile-dials-bounded"]).toBeGreaterThan(0);
   });
 });
