@@ -15,7 +15,7 @@ const HELP = `Usage: npm run sim -- [options]
   --nodes N         nodes in the network                                  [50]
   --seed N          the run's seed: the same seed, the same run           [1]
   --minutes N       virtual minutes to run                                 [60]
-  --trace           print every delivery, link and timer as it happens (replay a failing seed with it)
+  --trace           print every delivery, link, timer and node log line as it happens (replay a failing seed with it)
   --plant BUG       plant a bug in every node, to see an invariant catch it: ${PLANTS.join(", ")}
 
 Scenarios:

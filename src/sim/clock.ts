@@ -15,6 +15,8 @@ interface Event {
   readonly seq: number;
   readonly fn: () => void;
   cancelled: boolean;
+  /** With `--trace`: who set the timer (the caller's frame) and for how long, printed when it fires. */
+  readonly label?: string;
 }
 
 /** What happened, for a failure's trace: the last few thousand events. */
@@ -43,7 +45,8 @@ export class SimClock {
 
   /** Times are whole milliseconds, as a real clock's are: a block is stamped with one. */
   readonly schedule = (fn: () => void, ms: number): (() => void) => {
-    const event: Event = { at: this.now + Math.max(0, Math.ceil(ms)), seq: this.seq++, fn, cancelled: false };
+    const at = this.now + Math.max(0, Math.ceil(ms));
+    const event: Event = this.echo === null ? { at, seq: this.seq++, fn, cancelled: false } : { at, seq: this.seq++, fn, cancelled: false, label: `${caller()} +${at - this.now} ms` };
     this.queue.push(event);
     return () => {
       event.cancelled = true;
@@ -77,6 +80,7 @@ export class SimClock {
       if (next.cancelled) continue;
       this.now = next.at;
       this.events++;
+      if (next.label !== undefined) this.trace(`timer ${next.label}`);
       next.fn();
       await drain();
     }
@@ -87,4 +91,11 @@ export class SimClock {
 /** Lets every promise settled so far run its callbacks (there is no real I/O in a simulation). */
 function drain(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The function that called `schedule`, from a stack trace (only with `--trace`, which is slow anyway). */
+function caller(): string {
+  const frames = (new Error().stack ?? "").split("\n").slice(1).map((l) => l.trim());
+  const outside = frames.find((l) => !l.includes("/sim/clock.ts") && !l.includes("/sim/network.ts"));
+  return (outside ?? "?").replace(/^at /, "").replace(/\(?[^()]*\/(src\/[^():]+:\d+):\d+\)?/, "($1)");
 }

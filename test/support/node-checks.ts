@@ -30,15 +30,23 @@ export async function pairedWith(node: NodeProcess, address: string): Promise<bo
   return peers.some((p) => p.direction === "out" && p.address === address && p.open) && peers.some((p) => p.direction === "in" && p.address === address);
 }
 
-/** A minimal honest peer (hostile.ts; a test can cut its links) paired with `node`; the caller closes it. */
+/**
+ * A minimal honest peer (hostile.ts; a test can cut its links) that `node`
+ * has proven: the node hears of it in a handshake, dials it from its book of
+ * its own accord, and it links back (a dial-back to a peer's claim would
+ * prove nothing). The caller closes it.
+ */
 export async function pairedHonestPeer(node: NodeProcess): Promise<HonestPeer> {
   const honest = await HonestPeer.start();
-  honest.dial(node.address);
+  // A link that names itself with an address nothing listens on (port 1 on loopback refuses at once) and the honest peer.
+  const teller = await RawLink.open(node.port, ["ws://127.0.0.1:1", honest.address]);
   try {
     await until("paired with the honest peer", () => pairedWith(node, honest.address), 20_000);
   } catch (err) {
     await honest.close();
     throw err;
+  } finally {
+    teller.close();
   }
   return honest;
 }
