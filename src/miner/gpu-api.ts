@@ -53,7 +53,7 @@ export interface GpuDevice {
   };
   readonly lost: Promise<GpuDeviceLostInfo>;
   createShaderModule(d: { code: string }): { getCompilationInfo(): Promise<{ readonly messages: readonly GpuCompilationMessage[] }> };
-  createComputePipelineAsync(d: { layout: "auto"; compute: { module: object; entryPoint: string } }): Promise<GpuComputePipeline>;
+  createComputePipeline(d: { layout: "auto"; compute: { module: object; entryPoint: string } }): GpuComputePipeline;
   createBuffer(d: { size: number; usage: number }): GpuBuffer;
   createBindGroup(d: { layout: GpuBindGroupLayout; entries: { binding: number; resource: { buffer: GpuBuffer } }[] }): object;
   createCommandEncoder(): GpuCommandEncoder;

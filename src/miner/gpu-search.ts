@@ -88,7 +88,9 @@ export class GpuSearch {
     const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === "error");
     if (errors.length > 0) throw new Error(`the WGSL kernel does not compile: ${errors.map((m) => `line ${m.lineNum}: ${m.message}`).join("; ")}`);
     device.pushErrorScope("validation");
-    const pipeline = await device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "search" } });
+    // Not createComputePipelineAsync: Dawn's Node binding (webgpu 0.6.2) aborts the process in it on SwiftShader
+    // (futex and system_error aborts, measured); the kernel is compiled once per device, in a worker or off the page.
+    const pipeline = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "search" } });
     const failed = await device.popErrorScope();
     if (failed !== null) throw new Error(`the WGSL kernel's pipeline failed: ${failed.message}`);
     return new GpuSearch(device, pipeline);

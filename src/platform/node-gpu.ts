@@ -10,10 +10,11 @@ import { GpuReason, openGpu, type Gpu, type GpuOpened } from "../miner/gpu-api.t
 /** The binding's module name, in a variable so that neither TypeScript nor a bundler looks for it. */
 const BINDING = "webgpu";
 
-export async function openNodeGpu(): Promise<GpuOpened> {
+/** `load` imports the binding (a test gives one that fails). */
+export async function openNodeGpu(load: () => Promise<unknown> = () => import(BINDING)): Promise<GpuOpened> {
   let gpu: Gpu;
   try {
-    const { create } = (await import(BINDING)) as { create(options: string[]): Gpu };
+    const { create } = (await load()) as { create(options: string[]): Gpu };
     gpu = create([]);
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);

@@ -5,7 +5,7 @@
  */
 import { minerImplementation, searchNonceWith, type MinerImplementation, type NonceSearch } from "../../src/miner/nonce-loop.ts";
 import { wasmSimdSupported } from "../../src/miner/wasm-kernel.ts";
-import { GpuSearch } from "../../src/miner/gpu-search.ts";
+import { answerGpu } from "./gpu-requests.ts";
 import { openBrowserGpu } from "../../src/platform/browser-gpu.ts";
 import { gpuMinerThread } from "../../src/miner/gpu-thread.ts";
 import type { MinerReport } from "../../src/miner/thread.ts";
@@ -36,7 +36,8 @@ export interface GpuLostReply {
 export type GpuCheckReply = { readonly adapter: string; readonly software: boolean; readonly results: NonceSearch[] } | { readonly adapter: null; readonly reason: string; readonly detail: string };
 
 export type GpuBenchReply =
-  | { readonly adapter: string; readonly software: boolean; readonly hashesPerSecond: number; readonly dispatches: number }
+  /** hashesPerSecond: dispatches of `perDispatch` back to back; mined: the mining thread's rate (dispatches of about 8 ms). */
+  | { readonly adapter: string; readonly software: boolean; readonly hashesPerSecond: number; readonly dispatches: number; readonly mined: number }
   | { readonly adapter: null; readonly reason: string; readonly detail: string };
 
 export interface CheckReply {
@@ -48,38 +49,6 @@ export interface CheckReply {
 export interface BenchReply {
   /** The median of ten bursts of a tenth of `ms` each. */
   readonly hashesPerSecond: number;
-}
-
-async function answerGpu(req: Extract<MinerRequest, { kind: "gpu-check" | "gpu-bench" }>): Promise<GpuCheckReply | GpuBenchReply> {
-  const opened = await openBrowserGpu();
-  if (!opened.ok) return { adapter: null, reason: opened.reason, detail: opened.detail };
-  const gpu = await GpuSearch.create(opened.device);
-  const { name: adapter, software } = opened.adapter;
-  try {
-    if (req.kind === "gpu-check") {
-      const results: NonceSearch[] = [];
-      for (const c of req.cases) results.push(await gpu.search(c.prefix, c.difficulty, c.start, c.count, req.perDispatch));
-      return { adapter, software, results };
-    }
-    return { adapter, software, ...(await gpuRate(gpu, req.prefix, req.ms, req.start, req.perDispatch)) };
-  } finally {
-    gpu.dispose();
-    opened.device.destroy();
-  }
-}
-
-/** Hashes/s over `ms` after a warm-up dispatch, and how many dispatches that took. */
-async function gpuRate(gpu: GpuSearch, prefix: string, ms: number, start: number, perDispatch: number): Promise<{ hashesPerSecond: number; dispatches: number }> {
-  await gpu.search(prefix, 64, start, perDispatch, perDispatch);
-  let from = start + perDispatch;
-  let dispatches = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await gpu.search(prefix, 64, from, perDispatch, perDispatch);
-    from += perDispatch;
-    dispatches++;
-  }
-  return { hashesPerSecond: (dispatches * perDispatch * 1000) / (performance.now() - t0), dispatches };
 }
 
 /** Mines until the thread has reported hashes, destroys its device, and waits for its last word. */
@@ -108,7 +77,7 @@ async function gpuLost(prefix: string): Promise<GpuLostReply> {
 }
 
 export function answer(req: MinerRequest): CheckReply | BenchReply | Promise<GpuCheckReply | GpuBenchReply | GpuLostReply> {
-  if (req.kind === "gpu-check" || req.kind === "gpu-bench") return answerGpu(req);
+  if (req.kind === "gpu-check" || req.kind === "gpu-bench") return answerGpu(req, openBrowserGpu);
   if (req.kind === "gpu-lost") return gpuLost(req.prefix);
   if (req.kind === "check") {
     const run = (impl: MinerImplementation) => req.cases.map((c) => searchNonceWith(impl, c.prefix, c.difficulty, c.start, c.count));
