@@ -9,6 +9,10 @@
  * The WAT's round functions are generated here (`roundFunctions`) and put in
  * the place of its marker line: SHA-256's rounds unrolled over 4 lanes are
  * thousands of lines of the same pattern, where a generator keeps one copy.
+ *
+ * It also writes src/miner/generated/sha256-gpu.wgsl.ts: the GPU kernel
+ * (src/miner/sha256-gpu.wgsl) as a string, with SHA-256's round constants
+ * taken from the miner's one table (sha256-words.ts) in place of its marker.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
