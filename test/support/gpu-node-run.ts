@@ -39,8 +39,8 @@ export function gpuInNode<R extends GpuCheckReply | GpuBenchReply>(request: GpuR
   child.stdin.end(JSON.stringify(request));
   return new Promise((resolve, reject) => {
     child.once("error", reject);
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`the GPU process exited with ${code}:\n${err}`));
+    child.once("exit", (code, signal) => {
+      if (code !== 0) return reject(new Error(`the GPU process ${signal === null ? `exited with ${code}` : `was killed by ${signal}`}:\n${err}`));
       try {
         resolve(JSON.parse(out) as R);
       } catch {
