@@ -1,5 +1,5 @@
 /**
- * npm run bench:mine [-- --browser] [-- --ms=2000]: hashes per second of the
+ * npm run bench:mine [-- --browser] [-- --gpu [--swiftshader]] [-- --ms=2000]: hashes per second of the
  * ways to mine a JeChain block, on a real 1-transaction and 11-transaction
  * block template (deterministic: fixed keys, seeded signing randomness):
  *   - the tutorial's loop: re-stringify and hash the whole preimage per nonce;
@@ -9,8 +9,11 @@
  * the WebAssembly miner over all 64 tail lengths, from 7-digit nonces and from
  * where the pool starts its threads (nonceStarts),
  * then `openssl speed` SHA-256 on one core in the same run, scaling from 1 to
- * 2 worker_threads, and with --browser the same in Chromium workers. Prints a
- * table, then one JSON line. Each row runs for --ms (default 2 s).
+ * 2 worker_threads, and with --browser the same in Chromium workers. With
+ * --gpu, the GPU kernel in Chromium and in Node, the ratio of each to one CPU
+ * core in the same run, and the page's frame times while it mines
+ * (bench/mine-gpu.ts). Prints a table, then one JSON line. Each row runs for
+ * --ms (default 2 s).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -27,6 +30,7 @@ import { nonceStarts } from "../src/miner/pool.ts";
 import { costsOneCompression, fillSegment, newSegment, planPrefix, tailLayout } from "../src/miner/preimage.ts";
 import { GENESIS_HOLDER, T0 } from "../test/support/chain-builder.ts";
 import type { BenchReply } from "../test/support/miner-browser-entry.ts";
+import { chromiumGpu, nodeGpu, pageFrameTimes, type FrameTimes, type GpuFigures } from "./mine-gpu.ts";
 
 /** Nonces from here have 7 digits, as most found nonces do at today's difficulties. */
 const START = 1_000_000;
@@ -273,7 +277,29 @@ async function main(): Promise<void> {
     }
   }
 
+  let gpu: { chromium: GpuFigures; chromiumCore: number; node: GpuFigures; frames: Record<string, FrameTimes> } | null = null;
+  if (process.argv.includes("--gpu")) {
+    const prefix = blocks["11-tx"].prefix;
+    // Where the pool starts the GPU beside one CPU thread.
+    const start = nonceStarts(prefix, 2)[1]!;
+    const inChromium = await chromiumGpu(prefix, ms, start);
+    const inNode = await nodeGpu(prefix, ms, start, process.argv.includes("--swiftshader"));
+    const frames = await pageFrameTimes(Math.max(ms, 5000));
+    gpu = { chromium: inChromium.gpu, chromiumCore: inChromium.cpuCore, node: inNode, frames };
+    const row = (f: GpuFigures, core: number) =>
+      f.adapter === null
+        ? { "11-tx hashes/s": `none: ${f.reason}` }
+        : { "11-tx hashes/s": `${fmt(f.mined)} mining (x${(f.mined! / core).toFixed(2)} one core), ${fmt(f.fixed)} in 2^16 dispatches; ${f.adapter}${f.software ? " (SOFTWARE adapter: runs on the CPU; says nothing of a GPU)" : ""}` };
+    table["chromium worker: WebGPU kernel"] = row(inChromium.gpu, inChromium.cpuCore);
+    table["chromium worker: WebAssembly SIMD, same browser"] = { "11-tx hashes/s": fmt(inChromium.cpuCore) };
+    table["node: WebGPU kernel (webgpu package)"] = row(inNode, ours);
+    for (const [label, f] of Object.entries(frames)) {
+      table[`page frame times, ${label}`] = { "11-tx hashes/s": `${fmt(f.hashrate)}; frames ${f.frames}: p50 ${f.p50} ms, p95 ${f.p95}, p99 ${f.p99}, max ${f.max}, ${f.over25} over 25 ms` };
+    }
+  }
+
   console.table(table);
+  if (gpu?.chromium.software) console.log("The GPU figures come from a software adapter (SwiftShader): it runs on this machine's CPU cores, so its rate means nothing for a GPU.");
   const ratios = [
     `WebAssembly SIMD / tutorial loop: x${(ours / seed).toFixed(0)}`,
     openssl ? `WebAssembly SIMD hashes/s / openssl compressions/s: ${(ours / openssl.compressions).toFixed(2)}` : null,
@@ -289,6 +315,21 @@ async function main(): Promise<void> {
       openssl: openssl ? Math.round(openssl.compressions) : null,
       scaling2: Number((two / one).toFixed(2)),
       browser: browserRate === null ? null : Math.round(browserRate),
+      ...(gpu === null
+        ? {}
+        : {
+            gpu: gpu.chromium.mined === null ? null : Math.round(gpu.chromium.mined),
+            gpuAdapter: gpu.chromium.adapter,
+            gpuSoftware: gpu.chromium.software,
+            gpuPerCore: gpu.chromium.mined === null ? null : Number((gpu.chromium.mined / gpu.chromiumCore).toFixed(3)),
+            gpuDispatch2p16: gpu.chromium.fixed === null ? null : Math.round(gpu.chromium.fixed),
+            chromiumCore: Math.round(gpu.chromiumCore),
+            gpuNode: gpu.node.mined === null ? null : Math.round(gpu.node.mined),
+            gpuNodeAdapter: gpu.node.adapter,
+            gpuNodePerCore: gpu.node.mined === null ? null : Number((gpu.node.mined / ours).toFixed(3)),
+            gpuNodeReason: gpu.node.reason,
+            frames: gpu.frames,
+          }),
     }),
   );
 }

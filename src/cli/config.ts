@@ -22,7 +22,10 @@ Environment:
                 once and kept in the data directory
   DATA_DIR      where the chain, the key and the .cookie are kept (0700)            [./data/PORT]
   MINE          1 to mine continuously to this node's key                           [0]
-  MINE_THREADS  mining threads (worker_threads beyond the first)                     [1]
+  MINE_THREADS  CPU mining threads (worker_threads beyond the first, or beside the
+                GPU); 0 with MINE_GPU=1 mines on the GPU alone                      [1]
+  MINE_GPU      1 to mine on the GPU too, through WebGPU (the optional webgpu
+                package); where it cannot, a log line says why and the CPU mines [0]
   VERIFIER      signature verifier: libsecp256k1 (WebAssembly) or openssl (node:crypto)  [libsecp256k1]
   VERIFY_THREADS threads that verify a chain stream's signatures; 0 verifies them
                 on the main thread, in order                                         [CPU count]
@@ -50,6 +53,7 @@ export interface CliConfig {
   readonly dataDir: string | null;
   readonly mine: boolean;
   readonly mineThreads: number;
+  readonly mineGpu: boolean;
   readonly verifyThreads: number;
   readonly verifier: VerifierName;
   readonly allowPrivate: boolean;
@@ -68,9 +72,15 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   if (!/^\d+$/.test(portText) || port > 65535) return { ok: false, error: `PORT must be a whole number from 0 to 65535, got ${JSON.stringify(portText)}` };
   const privateKey = env.PRIVATE_KEY?.trim() || null;
   if (privateKey !== null && !/^[0-9a-fA-F]{64}$/.test(privateKey)) return { ok: false, error: "PRIVATE_KEY must be 64 hex characters" };
+  const gpuText = env.MINE_GPU ?? "0";
+  if (gpuText !== "0" && gpuText !== "1") return { ok: false, error: `MINE_GPU must be 0 or 1, got ${JSON.stringify(gpuText)}` };
+  const mineGpu = gpuText === "1";
   const threadsText = env.MINE_THREADS ?? "1";
   const mineThreads = Number(threadsText);
-  if (!/^\d+$/.test(threadsText) || mineThreads < 1 || mineThreads > 256) return { ok: false, error: `MINE_THREADS must be a whole number from 1 to 256, got ${JSON.stringify(threadsText)}` };
+  const fewest = mineGpu ? 0 : 1;
+  if (!/^\d+$/.test(threadsText) || mineThreads < fewest || mineThreads > 256) {
+    return { ok: false, error: `MINE_THREADS must be a whole number from ${fewest} to 256${mineGpu ? "" : " (0 only with MINE_GPU=1)"}, got ${JSON.stringify(threadsText)}` };
+  }
   const verifyText = env.VERIFY_THREADS ?? String(availableParallelism());
   const verifyThreads = Number(verifyText);
   if (!/^\d+$/.test(verifyText) || verifyThreads > 256) return { ok: false, error: `VERIFY_THREADS must be a whole number from 0 to 256, got ${JSON.stringify(verifyText)}` };
@@ -99,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       dataDir: env.DATA_DIR?.trim() || null,
       mine: env.MINE === "1",
       mineThreads,
+      mineGpu,
       verifyThreads,
       verifier,
       allowPrivate: env.ALLOW_PRIVATE === "1",

@@ -64,9 +64,11 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
   const transport = new WsTransport(server, node, { log, dialPolicy });
   node.useTransport(transport);
-  // One thread mines in the node's own event loop, in slices; more run as worker_threads.
+  // One thread mines in the node's own event loop, in slices; more run as worker_threads, the GPU beside them.
   const miner = new MinerRunner(node, wallet.address, platform, (listener) =>
-    config.mineThreads > 1 ? nodeThreadPool(config.mineThreads, listener) : new SlicedPool(listener, platform.defer),
+    config.mineThreads > 1 || config.mineGpu
+      ? nodeThreadPool({ cpuThreads: config.mineThreads, gpu: config.mineGpu }, listener)
+      : new SlicedPool(listener, platform.defer),
   );
   const cookie = writeCookie(dataDir);
   const tokens = config.apiToken === null ? [cookie] : [cookie, config.apiToken];

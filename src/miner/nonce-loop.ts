@@ -56,24 +56,43 @@ export function searchNonceWith(impl: MinerImplementation, prefix: string, diffi
   // The kernels write digits of non-negative integers; anything else keeps the one-hash-per-try loop.
   if (!Number.isSafeInteger(start) || start < 0) return searchEachNonce(prefix, difficulty, start, end);
   const kernel = kernels[impl];
-  if (plan === null || plan.prefix !== prefix) plan = planPrefix(prefix);
-  // meetsDifficulty reads `difficulty` through >> and &, i.e. as ToInt32; so does this.
-  const d = difficulty | 0;
-  // The kernels test the first state word; beyond 8 nibbles a hit is confirmed on all eight.
-  const mask0 = d <= 0 ? 0 : d >= 8 ? -1 : -1 << (32 - 4 * d);
+  const p = planFor(prefix);
+  const mask0 = firstWordMask(difficulty);
   for (let from = start; from < end; ) {
-    fillSegment(plan, from, end, segment);
+    fillSegment(p, from, end, segment);
     const hit = kernel(segment, mask0);
     if (hit < 0) {
       from += segment.count;
       continue;
     }
-    const nonce = from + hit;
-    hashNonce(plan, nonce, digest);
-    if (d <= 8 || zeroNibbles(digest) >= d) return { found: true, nonce, hash: stateHex(digest) };
-    from = nonce + 1;
+    const found = confirmHit(p, from + hit, difficulty);
+    if (found !== null) return found;
+    from += hit + 1;
   }
   return { found: false, next: end };
+}
+
+/** The prefix's plan, kept while successive calls (one job's slices) share the prefix. */
+export function planFor(prefix: string): PrefixPlan {
+  if (plan === null || plan.prefix !== prefix) plan = planPrefix(prefix);
+  return plan;
+}
+
+/**
+ * The bits of the first state word that must be zero for `difficulty`: the
+ * kernels test only that word. meetsDifficulty reads the difficulty through
+ * >> and &, i.e. as ToInt32; so does this.
+ */
+export function firstWordMask(difficulty: number): number {
+  const d = difficulty | 0;
+  return d <= 0 ? 0 : d >= 8 ? -1 : -1 << (32 - 4 * d);
+}
+
+/** A kernel's hit as a found nonce, or null when the difficulty asks more than 8 zeros and the other words fall short. */
+export function confirmHit(p: PrefixPlan, nonce: number, difficulty: number): NonceSearch | null {
+  const d = difficulty | 0;
+  hashNonce(p, nonce, digest);
+  return d <= 8 || zeroNibbles(digest) >= d ? { found: true, nonce, hash: stateHex(digest) } : null;
 }
 
 /** One full hash per try, for starts that are not non-negative safe integers. */

@@ -6,6 +6,7 @@
 import { minerImplementation, searchNonce } from "./nonce-loop.ts";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { costsOneCompression, tailLayout } from "./preimage.ts";
+import type { GpuState } from "./thread.ts";
 
 export interface MiningJob {
   readonly id: number;
@@ -14,14 +15,22 @@ export interface MiningJob {
   readonly difficulty: number;
 }
 
+/** What hashes: the CPU (threads) or the GPU. */
+export type MiningDevice = "cpu" | "gpu";
+
 export interface PoolListener {
   found(jobId: number, nonce: number, hash: string): void;
-  /** Hashes tried since the last report, across threads. */
-  hashes(count: number): void;
+  /** Hashes tried since the last report, by the CPU threads (the default) or the GPU. */
+  hashes(count: number, device?: MiningDevice): void;
+  /** The GPU thread's state: ready on an adapter, or why it stopped (the pool then mines on the CPU). */
+  gpu?(state: GpuState): void;
 }
 
 export interface HashPool {
+  /** CPU threads. */
   readonly threads: number;
+  /** Whether a GPU thread is in the pool. */
+  readonly gpu?: boolean;
   /** Starts a job on every thread, replacing the one before. */
   run(job: MiningJob): void;
   stop(): void;

@@ -155,6 +155,19 @@ export function fillSegment(plan: PrefixPlan, from: number, end: number, seg: Se
   seg.count = Math.ceil(limit) - from;
 }
 
+/**
+ * The whole tail's message words for the nonce `digits` (16 per block, 32
+ * with the second block zeroed when there is one block), from the prefix's
+ * midstate; returns the number of blocks (the GPU kernel's input).
+ */
+export function tailWords(plan: PrefixPlan, digits: string, words: Int32Array): number {
+  const { blocks } = fillTail(plan, digits);
+  loadBlock(tail, 0, words, 0);
+  if (blocks === 2) loadBlock(tail, 64, words, 16);
+  else words.fill(0, 16, 32);
+  return blocks;
+}
+
 /** The full hash state of prefix + nonce (the digest's eight words). */
 export function hashNonce(plan: PrefixPlan, nonce: number, out: Int32Array): void {
   const { blocks } = fillTail(plan, String(nonce));

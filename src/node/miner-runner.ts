@@ -12,7 +12,9 @@
 import { Reason } from "../core/reasons.ts";
 import { buildTemplate, sealBlock, type BlockTemplate } from "../core/template.ts";
 import type { RandomBytes } from "../core/wallet.ts";
-import type { HashPool, PoolListener } from "../miner/pool.ts";
+import type { GpuReason } from "../miner/gpu-api.ts";
+import type { HashPool, MiningDevice, PoolListener } from "../miner/pool.ts";
+import type { GpuState } from "../miner/thread.ts";
 import type { PeerNode } from "./node.ts";
 
 export interface MinerEnv {
@@ -22,9 +24,25 @@ export interface MinerEnv {
   readonly log: (line: string) => void;
 }
 
+/** The GPU's part: starting (opening the adapter, compiling the kernel), mining, or failed and why. */
+export interface GpuStats {
+  readonly state: "starting" | "mining" | "failed";
+  readonly adapter: string | null;
+  /** A software adapter (SwiftShader...): its rate is a CPU's, not a GPU's. */
+  readonly software: boolean;
+  readonly hashrate: number;
+  readonly reason: GpuReason | null;
+  readonly detail: string | null;
+}
+
 export interface MinerStats {
   readonly running: boolean;
+  /** CPU threads. */
   readonly threads: number;
+  /** The CPU threads' hashes per second. */
+  readonly cpuHashrate: number;
+  /** Null when the GPU was not chosen. */
+  readonly gpu: GpuStats | null;
   readonly hashes: number;
   readonly blocksFound: number;
   /** Coins earned by blocks this miner found (rewards plus gas), while they stay on the main chain or not. */
@@ -36,6 +54,27 @@ export interface MinerStats {
 
 export type PoolFactory = (listener: PoolListener) => HashPool;
 
+/** Hashes per second, smoothed: each second's rate averaged with the one before. */
+class RateMeter {
+  rate = 0;
+  private windowStart = 0;
+  private windowHashes = 0;
+
+  reset(now: number): void {
+    this.windowStart = now;
+    this.windowHashes = 0;
+  }
+
+  add(count: number, now: number): void {
+    this.windowHashes += count;
+    const ms = now - this.windowStart;
+    if (ms < 1000) return;
+    const current = (this.windowHashes * 1000) / ms;
+    this.rate = this.rate === 0 ? current : this.rate * 0.5 + current * 0.5;
+    this.reset(now);
+  }
+}
+
 export class MinerRunner implements PoolListener {
   private running = false;
   private template: BlockTemplate | null = null;
@@ -46,9 +85,8 @@ export class MinerRunner implements PoolListener {
   private hashCount = 0;
   private blocksFound = 0;
   private earned = 0;
-  private rate = 0;
-  private windowStart = 0;
-  private windowHashes = 0;
+  private readonly meters = { cpu: new RateMeter(), gpu: new RateMeter() };
+  private gpuState: GpuState | null = null;
   private remaining: number | null = null;
   private pool: HashPool;
   private readonly unsubscribe: () => void;
@@ -71,8 +109,7 @@ export class MinerRunner implements PoolListener {
     this.remaining = blocks;
     if (this.running) return;
     this.running = true;
-    this.windowStart = this.env.now();
-    this.windowHashes = 0;
+    for (const m of Object.values(this.meters)) m.reset(this.env.now());
     this.newJob();
   }
 
@@ -89,6 +126,9 @@ export class MinerRunner implements PoolListener {
   /** Replaces the pool (another number of threads) and carries on. */
   usePool(makePool: PoolFactory): void {
     this.pool.dispose();
+    this.gpuState = null;
+    this.meters.gpu.rate = 0;
+    this.meters.cpu.rate = 0;
     this.pool = makePool(this);
     if (this.running) this.newJob();
   }
@@ -100,28 +140,38 @@ export class MinerRunner implements PoolListener {
   }
 
   stats(): MinerStats {
+    const { cpu, gpu } = this.meters;
     return {
       running: this.running,
       threads: this.pool.threads,
+      cpuHashrate: Math.round(cpu.rate),
+      gpu: this.gpuStats(),
       hashes: this.hashCount,
       blocksFound: this.blocksFound,
       earned: this.earned,
-      hashrate: Math.round(this.rate),
+      hashrate: Math.round(cpu.rate + gpu.rate),
       difficulty: this.node.chain.difficulty(),
     };
   }
 
-  hashes(count: number): void {
+  private gpuStats(): GpuStats | null {
+    const s = this.gpuState;
+    const hashrate = Math.round(this.meters.gpu.rate);
+    if (s === null) return this.pool.gpu === true ? { state: "starting", adapter: null, software: false, hashrate, reason: null, detail: null } : null;
+    if (s.ready) return { state: "mining", adapter: s.adapter.name, software: s.adapter.software, hashrate, reason: null, detail: null };
+    return { state: "failed", adapter: null, software: false, hashrate: 0, reason: s.reason, detail: s.detail };
+  }
+
+  hashes(count: number, device: MiningDevice = "cpu"): void {
     this.hashCount += count;
-    this.windowHashes += count;
-    const now = this.env.now();
-    const ms = now - this.windowStart;
-    if (ms >= 1000) {
-      const current = (this.windowHashes * 1000) / ms;
-      this.rate = this.rate === 0 ? current : this.rate * 0.5 + current * 0.5;
-      this.windowStart = now;
-      this.windowHashes = 0;
-    }
+    this.meters[device].add(count, this.env.now());
+  }
+
+  gpu(state: GpuState): void {
+    this.gpuState = state;
+    if (!state.ready) this.meters.gpu.rate = 0;
+    if (state.ready) this.env.log(`mining on the GPU: ${state.adapter.name}${state.adapter.software ? " (a software adapter: its rate is not a GPU's)" : ""}`);
+    else this.env.log(`GPU mining unavailable (${state.reason}): ${state.detail}; mining goes on with ${Math.max(1, this.pool.threads)} CPU thread(s)`);
   }
 
   found(jobId: number, nonce: number, hash: string): void {

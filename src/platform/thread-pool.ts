@@ -1,12 +1,14 @@
 /**
- * The native node's threads (worker_threads): MINE_THREADS mining threads and
- * the threads that verify chain streams. Under tsx a thread first registers
+ * The native node's threads (worker_threads): MINE_THREADS mining threads (and
+ * the GPU with MINE_GPU=1) and the threads that verify chain streams. Under tsx a thread first registers
  * tsx's loader, so it can import its TypeScript entry.
  */
 import { Worker } from "node:worker_threads";
 import type { HashPool, PoolListener } from "../miner/pool.ts";
-import { ThreadPool, reportTo, type MinerReport } from "../miner/thread.ts";
+import { gpuMinerThread } from "../miner/gpu-thread.ts";
+import { ThreadPool, type DeviceChoice } from "../miner/thread.ts";
 import type { VerifyReply, VerifyThreadFactory } from "../node/verify-pool.ts";
+import { openNodeGpu } from "./node-gpu.ts";
 import type { VerifierName } from "./node-verifier.ts";
 
 function startThread<M>(entry: string, what: string, onMessage: (m: M) => void, workerData?: unknown, onError = (err: Error) => console.error(`${what} thread failed: ${err.message}`)): Worker {
@@ -19,12 +21,18 @@ function startThread<M>(entry: string, what: string, onMessage: (m: M) => void, 
   return w;
 }
 
-export function nodeThreadPool(threads: number, listener: PoolListener): HashPool {
+/** CPU threads as worker_threads; the GPU in this thread, since it only waits on the device. */
+export function nodeThreadPool(choice: DeviceChoice, listener: PoolListener): HashPool {
   return new ThreadPool(
-    Array.from({ length: threads }, () => {
-      const w = startThread("./mine-thread.ts", "mining", (r: MinerReport) => reportTo(listener)(r));
-      return { post: (c) => w.postMessage(c), terminate: () => void w.terminate() };
-    }),
+    choice,
+    {
+      cpu: (report) => {
+        const w = startThread("./mine-thread.ts", "mining", report);
+        return { post: (c) => w.postMessage(c), terminate: () => void w.terminate() };
+      },
+      gpu: (report) => gpuMinerThread(openNodeGpu, report, () => performance.now()),
+    },
+    listener,
   );
 }
 

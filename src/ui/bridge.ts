@@ -55,6 +55,8 @@ function apply(e: WorkerEvent): void {
       return set({ relay: { state: e.state, address: e.address, retryInMs: e.retryInMs, reason: e.reason } });
     case "mining":
       return set({ mining: e.info });
+    case "gpu-probe":
+      return set({ gpuProbe: e.probe });
     case "sync":
       return set({ sync: { syncing: e.syncing, received: e.received } });
     case "storage":
@@ -99,7 +101,8 @@ async function askPersistentStorage(): Promise<void> {
 }
 
 export const sendPayment = (to: string, amount: number, gas: number) => request((id) => ({ cmd: "send", id, to, amount, gas }));
-export const setMining = (on: boolean, threads: number) => post({ cmd: "mine", on, threads });
+/** Mining on or off, on `threads` CPU threads (0: the GPU alone) and the GPU if `gpu`. */
+export const setMining = (on: boolean, threads: number, gpu: boolean) => post({ cmd: "mine", on, threads, gpu });
 export const addPeer = (address: string) => request((id) => ({ cmd: "add-peer", id, address }));
 /** Imports a key; on success the page reloads, so the node, miner and history start again on the new address. */
 export async function importKey(privateKey: string): Promise<ActionResult> {

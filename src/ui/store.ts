@@ -5,7 +5,7 @@
  */
 import { create } from "zustand";
 import type { RelayState } from "../platform/relay-transport.ts";
-import type { BlockRow, HistoryItem, MiningInfo, PeerRow, TxRow } from "../worker/messages.ts";
+import type { BlockRow, GpuProbe, HistoryItem, MiningInfo, PeerRow, TxRow } from "../worker/messages.ts";
 
 export interface TabnodeState {
   readonly wallet: { readonly address: string | null; readonly locked: boolean; readonly encrypted: boolean };
@@ -16,6 +16,8 @@ export interface TabnodeState {
   readonly peers: readonly PeerRow[];
   readonly relay: { readonly state: RelayState; readonly address: string | null; readonly retryInMs: number | null; readonly reason: string | null };
   readonly mining: MiningInfo;
+  /** What WebGPU offers: null until the node's worker has asked. */
+  readonly gpuProbe: GpuProbe | null;
   readonly sync: { readonly syncing: boolean; readonly received: number };
   readonly storage: { readonly ok: boolean; readonly detail: string } | null;
   /** The worker's log, newest last, bounded. */
@@ -34,7 +36,8 @@ export const initialState: TabnodeState = {
   mempool: [],
   peers: [],
   relay: { state: "connecting", address: null, retryInMs: null, reason: null },
-  mining: { running: false, threads: 1, hashrate: 0, difficulty: 1, blocksFound: 0, earned: 0, expectedMs: null },
+  mining: { running: false, threads: 1, hashrate: 0, cpuHashrate: 0, gpu: null, difficulty: 1, blocksFound: 0, earned: 0, expectedMs: null },
+  gpuProbe: null,
   sync: { syncing: false, received: 0 },
   storage: null,
   log: [],

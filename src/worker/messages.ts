@@ -3,12 +3,18 @@
  * plain data both ways, so it survives postMessage. Commands go in; events
  * come out and land in the zustand store (src/ui/store.ts) through one bridge.
  */
+import type { GpuReason } from "../miner/gpu-api.ts";
+import type { GpuStats } from "../node/miner-runner.ts";
 import type { RelayState } from "../platform/relay-transport.ts";
+
+/** What WebGPU offers this page, asked once at start: an adapter to offer "GPU" with, or why not. */
+export type GpuProbe = { readonly available: true; readonly adapter: string; readonly software: boolean } | { readonly available: false; readonly reason: GpuReason; readonly detail: string };
 
 export type Command =
   | { readonly cmd: "start"; readonly relayUrl: string; readonly resume: string | null; readonly threads: number }
   | { readonly cmd: "send"; readonly id: number; readonly to: string; readonly amount: number; readonly gas: number }
-  | { readonly cmd: "mine"; readonly on: boolean; readonly threads: number }
+  /** Mining on or off, on `threads` CPU threads (0 with the GPU alone) and the GPU if `gpu`. */
+  | { readonly cmd: "mine"; readonly on: boolean; readonly threads: number; readonly gpu: boolean }
   | { readonly cmd: "add-peer"; readonly id: number; readonly address: string }
   | { readonly cmd: "import-key"; readonly id: number; readonly privateKey: string }
   | { readonly cmd: "set-password"; readonly id: number; readonly password: string | null }
@@ -50,8 +56,13 @@ export interface PeerRow {
 
 export interface MiningInfo {
   readonly running: boolean;
+  /** CPU threads. */
   readonly threads: number;
+  /** All devices together. */
   readonly hashrate: number;
+  readonly cpuHashrate: number;
+  /** The GPU's part; null when it was not chosen. */
+  readonly gpu: GpuStats | null;
   readonly difficulty: number;
   readonly blocksFound: number;
   readonly earned: number;
@@ -82,6 +93,7 @@ export type WorkerEvent =
   | { readonly ev: "peers"; readonly peers: readonly PeerRow[] }
   | { readonly ev: "relay"; readonly state: RelayState; readonly address: string | null; readonly retryInMs: number | null; readonly reason: string | null; readonly resume: string | null }
   | { readonly ev: "mining"; readonly info: MiningInfo }
+  | { readonly ev: "gpu-probe"; readonly probe: GpuProbe }
   | { readonly ev: "sync"; readonly syncing: boolean; readonly received: number }
   | { readonly ev: "storage"; readonly ok: boolean; readonly detail: string }
   | { readonly ev: "result"; readonly id: number; readonly ok: boolean; readonly reason: string | null; readonly detail: string | null; readonly value?: string | LookupResult }

@@ -10,6 +10,8 @@ import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
 import { IdbStore } from "../platform/idb-store.ts";
 import { RelayTransport, type RelayPeer } from "../platform/relay-transport.ts";
 import { browserVerifier, browserVerifyThreads } from "../platform/browser-verify.ts";
+import type { DeviceChoice } from "../miner/thread.ts";
+import { openBrowserGpu } from "../platform/browser-gpu.ts";
 import { browserWorkerPool } from "../platform/worker-pool.ts";
 import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
 import { TxIndex } from "./tx-index.ts";
@@ -31,6 +33,8 @@ const env = {
 interface Running {
   readonly node: PeerNode;
   readonly miner: MinerRunner;
+  /** Where the miner runs now (its pool is rebuilt when the page chooses otherwise). */
+  choice: DeviceChoice;
   readonly vault: WalletVault;
   readonly store: IdbStore;
   readonly index: TxIndex;
@@ -58,8 +62,10 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address: "" }, { ...env, verify, verifyThreads });
   const index = new TxIndex();
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
-  const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(threads, listener));
-  const r: Running = { node, miner, vault, store, index, kinds: new Map(), address: opened.address, wallet: opened.wallet, password: null };
+  const choice = { cpuThreads: threads, gpu: false };
+  const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
+  const r: Running = { node, miner, choice, vault, store, index, kinds: new Map(), address: opened.address, wallet: opened.wallet, password: null };
+  void probeGpu();
   running = r;
   await restoreMempool(r);
   publish();
@@ -146,7 +152,16 @@ function history(r: Running, address: string): HistoryItem[] {
 function postMining(r: Running): void {
   const s = r.miner.stats();
   const expectedMs = s.hashrate > 0 ? (16 ** s.difficulty / s.hashrate) * 1000 : null;
-  post({ ev: "mining", info: { running: s.running, threads: s.threads, hashrate: s.hashrate, difficulty: s.difficulty, blocksFound: s.blocksFound, earned: s.earned, expectedMs } });
+  const { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned } = s;
+  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned, expectedMs } });
+}
+
+/** Asks WebGPU for an adapter once, so the page can offer the GPU by name (or say why it cannot). */
+async function probeGpu(): Promise<void> {
+  const opened = await openBrowserGpu();
+  if (!opened.ok) return post({ ev: "gpu-probe", probe: { available: false, reason: opened.reason, detail: opened.detail } });
+  opened.device.destroy();
+  post({ ev: "gpu-probe", probe: { available: true, adapter: opened.adapter.name, software: opened.adapter.software } });
 }
 
 type Answer = { ok: true; value?: string | LookupResult } | { ok: false; reason: string; detail: string };
@@ -204,7 +219,11 @@ async function handle(c: Command): Promise<void> {
   switch (c.cmd) {
     case "mine":
       if (c.on) {
-        if (c.threads !== r.miner.stats().threads) r.miner.usePool((listener) => browserWorkerPool(c.threads, listener));
+        if (c.threads !== r.choice.cpuThreads || c.gpu !== r.choice.gpu) {
+          const choice = { cpuThreads: c.threads, gpu: c.gpu };
+          r.choice = choice;
+          r.miner.usePool((listener) => browserWorkerPool(choice, listener));
+        }
         r.miner.start();
       } else r.miner.stop();
       return postMining(r);

@@ -6,11 +6,20 @@ import { chromium, type Browser } from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * WebGPU on SwiftShader, Chromium's software Vulkan: this machine has no GPU.
+ * It works with --disable-gpu still given (which turns off the GPU for
+ * compositing, not WebGPU's software adapter), on pages from 127.0.0.1 (a
+ * secure context).
+ */
+export const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"];
+
+/** Chromium, with WebGPU on its software adapter when `webgpu` is set. */
+export async function launchChromium(options: { readonly webgpu?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests need it. Install it with: apt-get update && apt-get install -y chromium`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: options.webgpu ? [...ARGS, ...WEBGPU_ARGS] : ARGS, headless: true });
 }
 
 /** Builds the page into `outDir` with Vite, as `npm run build` does. */

@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
-import type { BenchReply, CheckReply, MinerRequest } from "./miner-browser-entry.ts";
+import type { BenchReply, CheckReply, GpuBenchReply, GpuCheckReply, GpuLostReply, MinerRequest } from "./miner-browser-entry.ts";
 import { launchChromium } from "./browser.ts";
 
 export async function bundleMinerEntry(): Promise<string> {
@@ -28,13 +28,13 @@ export interface MinerPage {
   readonly page: Page;
   readonly url: string;
   /** Runs each request in its own module worker, all at once; resolves with their replies in order. */
-  inWorkers<R extends CheckReply | BenchReply>(requests: readonly MinerRequest[]): Promise<R[]>;
+  inWorkers<R extends CheckReply | BenchReply | GpuCheckReply | GpuBenchReply | GpuLostReply>(requests: readonly MinerRequest[]): Promise<R[]>;
   /** Runs a request in the page itself (imports the bundle there). */
-  inPage<R extends CheckReply | BenchReply>(request: MinerRequest): Promise<R>;
+  inPage<R extends CheckReply | BenchReply | GpuCheckReply | GpuBenchReply | GpuLostReply>(request: MinerRequest): Promise<R>;
   close(): Promise<void>;
 }
 
-export async function openMinerPage(): Promise<MinerPage> {
+export async function openMinerPage(options: { readonly webgpu?: boolean } = {}): Promise<MinerPage> {
   const bundle = await bundleMinerEntry();
   const server = createServer((req, res) => {
     if (req.url === "/miner.js") {
@@ -54,7 +54,7 @@ export async function openMinerPage(): Promise<MinerPage> {
   };
   let browser: Browser | undefined;
   try {
-    browser = await launchChromium();
+    browser = await launchChromium(options);
     const page = await browser.newPage();
     page.on("pageerror", (err) => console.error(`miner page error: ${err.message}`));
     await page.goto(url);

@@ -1,20 +1,23 @@
 /**
- * Mining runs in the worker's pool; this only starts, stops and resizes it and
- * shows what it reports. The thread count chosen while stopped is kept here
- * and sent with the next start.
+ * Mining runs in the worker's pool; this only starts, stops and reshapes it
+ * (CPU threads, the GPU, or both) and shows what it reports. The choice made
+ * while stopped is kept here and sent with the next start.
  */
 import { useId, useState } from "react";
 import { setMining } from "../bridge.ts";
 import { formatDuration, plainDigits } from "../format.ts";
 import { useTabnode } from "../store.ts";
+import type { GpuProbe, MiningInfo } from "../../worker/messages.ts";
 import { Panel, Stat } from "./Panel.tsx";
 
-function ThreadsSelect({ value, max, onChange }: { readonly value: number; readonly max: number; readonly onChange: (n: number) => void }) {
+type Devices = "cpu" | "gpu" | "both";
+
+function ThreadsSelect({ value, max, disabled, onChange }: { readonly value: number; readonly max: number; readonly disabled: boolean; readonly onChange: (n: number) => void }) {
   const id = useId();
   return (
     <span className="inline-field">
-      <label htmlFor={id}>Threads</label>
-      <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      <label htmlFor={id}>CPU threads</label>
+      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(Number(e.target.value))} data-testid="mine-threads">
         {Array.from({ length: max }, (_, i) => i + 1).map((n) => (
           <option key={n} value={n}>
             {n}
@@ -26,15 +29,67 @@ function ThreadsSelect({ value, max, onChange }: { readonly value: number; reado
   );
 }
 
+function DevicesSelect({ value, gpu, onChange }: { readonly value: Devices; readonly gpu: boolean; readonly onChange: (d: Devices) => void }) {
+  const id = useId();
+  return (
+    <span className="inline-field">
+      <label htmlFor={id}>Mine on</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Devices)} data-testid="mine-devices">
+        <option value="cpu">CPU</option>
+        <option value="gpu" disabled={!gpu}>
+          GPU
+        </option>
+        <option value="both" disabled={!gpu}>
+          GPU + CPU
+        </option>
+      </select>
+    </span>
+  );
+}
+
+/** What the GPU offers or why it cannot mine: the person should never wonder why the GPU is idle. */
+function GpuStatus({ probe, mining }: { readonly probe: GpuProbe | null; readonly mining: MiningInfo }) {
+  if (probe === null) return <p className="muted">GPU: asking WebGPU for an adapter…</p>;
+  if (!probe.available) {
+    return (
+      <p className="message message-warn" data-testid="gpu-status" data-reason={probe.reason}>
+        No GPU mining here: {probe.detail}. Mining runs on the CPU.
+      </p>
+    );
+  }
+  if (mining.gpu?.state === "failed") {
+    return (
+      <p className="message message-warn" data-testid="gpu-status" data-reason={mining.gpu.reason ?? ""}>
+        GPU mining stopped: {mining.gpu.detail}. Mining goes on with {mining.threads} CPU thread{mining.threads === 1 ? "" : "s"}.
+      </p>
+    );
+  }
+  return (
+    <p className="muted" data-testid="gpu-status">
+      GPU: <strong data-testid="gpu-adapter">{probe.adapter}</strong>
+      {probe.software && " (a software adapter: it runs on the CPU, so its rate says nothing of a real GPU's)"}
+    </p>
+  );
+}
+
 export function MiningPanel() {
   const mining = useTabnode((s) => s.mining);
+  const probe = useTabnode((s) => s.gpuProbe);
   const max = useTabnode((s) => s.hardwareThreads);
-  const [chosen, setChosen] = useState<number | null>(null);
-  const threads = Math.min(max, chosen ?? mining.threads);
+  const [chosenThreads, setChosenThreads] = useState<number | null>(null);
+  const [chosenDevices, setChosenDevices] = useState<Devices | null>(null);
+  const threads = Math.max(1, Math.min(max, chosenThreads ?? mining.threads));
+  const gpuOffered = probe?.available === true;
+  const devices: Devices = gpuOffered ? (chosenDevices ?? "cpu") : "cpu";
 
+  const mine = (on: boolean, d: Devices, n: number) => setMining(on, d === "gpu" ? 0 : n, d !== "cpu");
   const chooseThreads = (n: number) => {
-    setChosen(n);
-    if (mining.running) setMining(true, n);
+    setChosenThreads(n);
+    if (mining.running) mine(true, devices, n);
+  };
+  const chooseDevices = (d: Devices) => {
+    setChosenDevices(d);
+    if (mining.running) mine(true, d, threads);
   };
   const expected =
     mining.expectedMs !== null ? formatDuration(mining.expectedMs) : mining.running ? "measuring…" : "start mining to estimate";
@@ -45,16 +100,22 @@ export function MiningPanel() {
         <button
           type="button"
           className={mining.running ? "button-danger" : "button-primary"}
-          onClick={() => setMining(!mining.running, threads)}
+          onClick={() => mine(!mining.running, devices, threads)}
           data-testid="mine-toggle"
           aria-pressed={mining.running}
         >
           {mining.running ? "Stop mining" : "Start mining"}
         </button>
-        <ThreadsSelect value={threads} max={max} onChange={chooseThreads} />
+        <DevicesSelect value={devices} gpu={gpuOffered} onChange={chooseDevices} />
+        <ThreadsSelect value={threads} max={max} disabled={devices === "gpu"} onChange={chooseThreads} />
       </div>
+      <GpuStatus probe={probe} mining={mining} />
       <dl className="stats">
         <Stat label="Hash rate" value={plainDigits(mining.hashrate)} unit="H/s" testId="hashrate" />
+        <Stat label={`CPU, ${mining.threads} thread${mining.threads === 1 ? "" : "s"}`} value={plainDigits(mining.cpuHashrate)} unit="H/s" testId="cpu-hashrate" />
+        {mining.gpu !== null && mining.gpu.state !== "failed" && (
+          <Stat label={mining.gpu.state === "starting" ? "GPU (starting)" : "GPU"} value={plainDigits(mining.gpu.hashrate)} unit="H/s" testId="gpu-hashrate" />
+        )}
         <Stat label="Difficulty" value={mining.difficulty} />
         <Stat label="Blocks found" value={mining.blocksFound} />
         <Stat label="Coins earned" value={plainDigits(mining.earned)} />
