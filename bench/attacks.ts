@@ -22,7 +22,7 @@ import { performance } from "node:perf_hooks";
 import { climbingChain } from "../test/support/chain-builder.ts";
 import { storedBlocks } from "../test/support/long-chain.ts";
 import { dataDirWith, startNode, stopAll, until, type NodeProcess } from "../test/support/native-process.ts";
-import { honestBlockTaken, operatorPost, pairedWith, restart, tipOf } from "../test/support/node-checks.ts";
+import { honestBlockTaken, operatorPost, pairedHonestPeer, pairedWith, restart, tipOf } from "../test/support/node-checks.ts";
 import { MB, ProcessWatch, dirBytes } from "../test/support/proc-stats.ts";
 import {
   BlockForge, DeadAddress, GENESIS_HASH, HonestPeer, IdleCrowd, RawLink, SilentServers, addressOf, honestBlock,
@@ -287,14 +287,13 @@ const classes: Record<string, () => Promise<Row | Row[]>> = {
 
   g: () =>
     measured("g slot filling: 70 idle sockets + 40 silent servers named, 35 s, then the attacker leaves", 35_000, async (node, run) => {
-      const honest = await HonestPeer.start();
+      // A peer the node proved: it heard of it and dialed it itself (node-checks.ts).
+      const honest = await pairedHonestPeer(node);
       const newcomer = await HonestPeer.start();
       const silent = await SilentServers.start(40);
       let crowd: IdleCrowd | null = null;
       let liar: RawLink | null = null;
       try {
-        honest.dial(node.address);
-        await until("paired with the honest peer", () => pairedWith(node, honest.address), 15_000);
         liar = await RawLink.open(node.port, silent.addresses);
         crowd = await IdleCrowd.open(node.port, 70);
         honest.cut(); // the honest peer's links drop while the attacker holds the slots
@@ -337,13 +336,11 @@ const classes: Record<string, () => Promise<Row | Row[]>> = {
 
   g2: () =>
     measured("g2 dial budget: a new link claiming a fresh dead address every 200 ms, 40 s", 40_000, async (node, run) => {
-      const honest = await HonestPeer.start();
+      const honest = await pairedHonestPeer(node);
       const newcomer = await HonestPeer.start();
       const dead = await DeadAddress.start();
       const links: RawLink[] = [];
       try {
-        honest.dial(node.address);
-        await until("paired with the honest peer", () => pairedWith(node, honest.address), 15_000);
         honest.cut();
         const cutAt = Date.now();
         await until("the node saw its honest peer go", async () => !(await pairedWith(node, honest.address)), 10_000);
