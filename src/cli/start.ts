@@ -34,7 +34,7 @@ if (!relayConfig.ok) {
 const home = await startNativeNode(parsed.config, (line) => log(`[home] ${line}`));
 const relay = await startRelay({ ...relayConfig.config, homeNode: home.address });
 log(`home node ${home.address} (API http://127.0.0.1:${home.port}/api/status), chain in ${homeEnv.DATA_DIR}`);
-process.stdout.write(`\n  Tabnode is running. Open ${relay.url} in two tabs (or two browsers), mine in one and send to the other.\n\n`);
+process.stdout.write(`\n  Tabnode is running. Open ${relay.url} in two browsers (or a normal and a private window: two tabs share one wallet), mine in one and send to the other.\n\n`);
 
 const stop = async () => {
   await relay.close();
