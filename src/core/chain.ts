@@ -20,7 +20,7 @@
  * once on the main chain.
  */
 import type { Block } from "./block.ts";
-import { resolveDifficulties, blockWork } from "./difficulty.ts";
+import { announceDifficulty, resolveDifficulties, blockWork } from "./difficulty.ts";
 import { GENESIS } from "./genesis.ts";
 import { leadingZeroNibbles } from "./hash.ts";
 import { Ledger, type BlockUndo } from "./ledger.ts";
@@ -156,12 +156,13 @@ export class Chain {
    * with it; for a tip nobody announced a difficulty for (a tutorial node's
    * chain stream), both d - 1 and d + 1 are allowed (difficulty.ts), and this
    * is the lower, which every Tabnode node accepts and which is 256 times less
-   * work (the simulator's mixed scenario found miners stuck at +1 for hours).
+   * work (the simulator's mixed scenario found miners stuck at +1 for hours):
+   * what the seed's rule announces after a search that took the block time,
+   * so never below the minimum. (Genesis always has its `next`.)
    */
   difficulty(): number {
     const tip = this.tip();
-    if (tip.next !== null) return tip.next;
-    return tip.difficulty - 1 >= params.minDifficulty && tip.height > 0 ? tip.difficulty - 1 : tip.difficulty + 1;
+    return tip.next ?? announceDifficulty(tip.difficulty, params.blockTimeMs);
   }
 
   get orphanCount(): number {

@@ -118,8 +118,8 @@ export function paymentFates(payments: readonly Payment[], nodes: readonly PeerN
  * per cycle, and a new cycle starts at least an hour after the one before:
  * at most 1 + floor(elapsed / 1 h) cycles since it was first told. This holds
  * while the address never proves itself (it never links back); it assumes
- * nodes keep their books (no restarts). Scenario "claimed-proof" shows it
- * broken today by an address "proven" by another link's claim alone.
+ * nodes keep their books (no restarts). A claim proves nothing (connections.ts
+ * `checkPair`): scenario "claimed-proof" broke this bound until it did.
  */
 export function hostileDialBound(toldAt: ReadonlyMap<string, number>, now: number): number {
   const { maxFailures, forgetMs } = DEFAULT_ADDRESS_BOOK_BOUNDS;
