@@ -289,14 +289,12 @@ export class PeerNode implements LinkHandler {
   /**
    * Both links to `address` exist: ask for its tip and mempool (TYPE_REQUEST_CHECK,
    * which every JeChain node answers in one frame), and for its whole chain only
-   * if that tip is news; and tell the others of it: all, if this node proved it
-   * (checkPair); the tutorial nodes, if a Tabnode node answered there (tutorialNamed).
+   * if that tip is news; and tell the others of it: the Tabnode peers if this
+   * node proved it (checkPair), the tutorial nodes in any case (tutorialNamed).
    */
   private onPaired(address: string, proven: boolean): void {
     this.checksAsked.add(address);
     this.ask(address, MessageType.RequestCheck);
-    const toTutorial = proven || this.connections.peers.dialectOf(address) === "tabnode";
-    if (!toTutorial) return;
     const news = encodeFrame(MessageType.Handshake, [address]);
     for (const other of this.connections.peers.sendable()) {
       if (other.address !== address && (proven || isTutorial(this.connections.peers.dialectOf(other.address!)))) other.link.send(news);
@@ -386,14 +384,15 @@ export class PeerNode implements LinkHandler {
   }
 
   /**
-   * What a tutorial node is told of: the proven peers, and every paired one
-   * where a Tabnode node answered. It dials every address it hears of, and
-   * hears each message only from its author (relay), so every Tabnode node
-   * that authors must get a link to it: the way its own network meshes.
+   * What a tutorial node is told of: every peer this node is paired with,
+   * proven or not, as a node of its own kind tells its peers of each address
+   * it links to. It dials every address it hears of, and hears each message
+   * only from its author (relay), so every node that authors must get a link
+   * to it: the way its own network meshes. (Tabnode peers are told of proven
+   * addresses only: they would keep redialing one a stranger made up.)
    */
   private tutorialNamed(): string[] {
-    const peers = this.connections.peers;
-    return [...new Set([...this.connections.provenAddresses(), ...peers.pairedAddresses().filter((a) => peers.dialectOf(a) === "tabnode")])];
+    return this.connections.pairedAddresses();
   }
 
   /**

@@ -97,6 +97,16 @@ describe("a tutorial node hears each message once, from its author", () => {
     expect(dialectOf(a, b.address)).toBe("tabnode");
   });
 
+  it("two tutorial nodes that dial one Tabnode node meet, as they would through a node of their own kind", async () => {
+    const { clock, net, a, t } = await mixedTriangle();
+    const u = new TutorialLinks(net, "ws://u:1");
+    u.dial(a.address, frame(MessageType.Handshake, [u.address]));
+    await clock.advance(1000);
+    // A paired with U through a dial-back (nothing proven) and told T, a tutorial node, which dialed it.
+    expect(t.outbound.has(u.address)).toBe(true);
+    expect(paired(a, u.address)).toBe(true);
+  });
+
   it("gets what a Tabnode node authored from it alone; the Tabnode peers get the relayed copies", async () => {
     const { clock, net, a, b, t } = await mixedTriangle();
     const tx = pay(GENESIS_HOLDER, newWallet().address, 10, 1);
