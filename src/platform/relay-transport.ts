@@ -172,7 +172,7 @@ export class RelayTransport implements Transport {
 
   private sendHeader(header: object, frame?: string): void {
     const s = this.socket;
-    if (s === null || s.readyState !== WebSocket.OPEN) return;
+    if (s === null || s.readyState !== s.OPEN) return;
     s.send(frame === undefined ? JSON.stringify(header) : `${JSON.stringify(header)}\n${frame}`);
   }
 
