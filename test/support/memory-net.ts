@@ -224,6 +224,25 @@ export async function startTestNode(
   return { node, address, logs };
 }
 
+/** A manual clock, a network on it, and a way to start PeerNodes there; each started node is added to `started`, for closeNodes. */
+export function openNetwork(started: TestNode[]) {
+  const clock = new ManualClock();
+  const net = new MemoryNetwork(clock);
+  const start = async (address: string, options?: Parameters<typeof startTestNode>[2]) => {
+    const n = await startTestNode(net, address, options);
+    started.push(n);
+    return n;
+  };
+  return { clock, net, start };
+}
+
+export function closeNodes(started: TestNode[]): void {
+  for (const n of started.splice(0)) n.node.close();
+}
+
+/** Whether `n` holds both links to `address`. */
+export const paired = (n: TestNode, address: string): boolean => n.node.peerList().some((p) => p.direction === "out" && p.address === address && p.paired);
+
 /** A hand-written peer: records what reaches it; sends what the test tells it to. */
 export class ScriptedPeer implements LinkHandler {
   readonly received: { link: Link; text: string }[] = [];

@@ -12,29 +12,15 @@ import { DEFAULT_CONNECTION_BOUNDS } from "../../src/node/connections.ts";
 import type { Link } from "../../src/node/transport.ts";
 import { MessageType } from "../../src/protocol/messages.ts";
 import { extend, GENESIS_HOLDER, newWallet, pay } from "../support/chain-builder.ts";
-import { ManualClock, MemoryNetwork, ScriptedPeer, startTestNode, type TestNode } from "../support/memory-net.ts";
+import { closeNodes, MemoryNetwork, openNetwork, paired, ScriptedPeer, type TestNode } from "../support/memory-net.ts";
 
 const frame = (type: string, data: unknown) => JSON.stringify({ type, data });
 const MINUTE = 60_000;
 
-let nodes: TestNode[] = [];
-afterEach(() => {
-  for (const n of nodes) n.node.close();
-  nodes = [];
-});
+const nodes: TestNode[] = [];
+afterEach(() => closeNodes(nodes));
+const network = () => openNetwork(nodes);
 
-async function network() {
-  const clock = new ManualClock();
-  const net = new MemoryNetwork(clock);
-  const start = async (address: string, options?: Parameters<typeof startTestNode>[2]) => {
-    const n = await startTestNode(net, address, options);
-    nodes.push(n);
-    return n;
-  };
-  return { clock, net, start };
-}
-
-const paired = (n: TestNode, address: string) => n.node.peerList().some((p) => p.direction === "out" && p.address === address && p.paired);
 const dialectOf = (n: TestNode, address: string) => n.node.peerList().find((p) => p.direction === "out" && p.address === address)?.dialect;
 
 /**
