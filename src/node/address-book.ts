@@ -70,8 +70,8 @@ export interface AddressEntry {
    */
   claimedOnly: boolean;
   /**
-   * Paired through a dial-back at least once: a peer this node knew, though it
-   * never proved its address. When both links are lost it is redialed as the
+   * A tutorial node paired through a dial-back at least once: a peer this node
+   * knew, though it never proved its address. When both links are lost it is redialed as the
    * never-proven are (the dial budget, backoff), until `maxFailures` in a row
    * end that (and the next failure drops it): a tutorial node never dials
    * again on its own.
@@ -160,7 +160,7 @@ export class AddressBook {
     else this.forget(e, now);
   }
 
-  /** A dial-back paired: the address is a peer again, though no proven one; its failures start over. */
+  /** A dial-back to a tutorial node paired: it is a peer again, though no proven one; its failures start over. */
   relinked(address: string): void {
     const e = this.entries.get(address);
     if (e === undefined) return;

@@ -32,6 +32,7 @@
  * claims is never banned: anyone can claim anyone's.
  */
 import { checkDialAddress, type AddressReason, type DialPolicy } from "../protocol/dial-rule.ts";
+import { isTutorial } from "../protocol/dialect.ts";
 import { classifyHost } from "../protocol/ip-range.ts";
 import { AddressBook, DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds, type AddressEntry } from "./address-book.ts";
 import { PeerTable, type OutboundKind, type Peer } from "./peers.ts";
@@ -235,8 +236,8 @@ export class Connections {
     if (gone.direction !== "in" || gone.address === null || this.peers.claimants(gone.address).length > 0) return;
     const back = this.peers.outboundTo(gone.address);
     if (back?.kind !== "dialback") return;
-    // A pair lost counts as a failure of the address: redialing it (a known peer) is bounded as other never-proven dials are.
-    this.book.failed(gone.address, this.env.now());
+    // A tutorial node's pair lost counts as a failure of its address: redialing it is bounded as other never-proven dials are.
+    if (this.book.get(gone.address)?.linked === true) this.book.failed(gone.address, this.env.now());
     this.cut(back, 1000, "no link back", `its last inbound link closed`);
   }
 
@@ -334,7 +335,7 @@ export class Connections {
     for (const e of [...this.book.all()]) {
       if (this.peers.outboundTo(e.address) !== undefined || this.book.readyAt(e) > now) continue;
       if (e.persistent) this.dial(e.address, "persistent", now);
-      // A peer a dial-back paired with, both of whose links are gone: dialed again, so that it can dial back.
+      // A tutorial node a dial-back paired with, both of whose links are gone: dialed again, so that it can dial back.
       else if (e.linked && !e.tried && this.peers.claimants(e.address).length === 0 && this.mayDial(e, now)) this.dial(e.address, "dialback", now);
     }
     this.fillOutbound(now);
@@ -389,7 +390,8 @@ export class Connections {
     if (!this.peers.isPaired(address)) return;
     const proven = this.peers.outboundTo(address)?.kind !== "dialback";
     if (proven) this.book.succeeded(address, this.env.now());
-    else this.book.relinked(address);
+    // A tutorial node never dials again on its own: once paired, it is redialed when both links are lost (tick).
+    else if (isTutorial(this.peers.dialectOf(address))) this.book.relinked(address);
     this.events.paired(address, proven);
   }
 

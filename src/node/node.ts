@@ -16,7 +16,7 @@ import { Reason, type Result } from "../core/reasons.ts";
 import { VerifiedCache, type SignatureVerifier, type SignedTransaction } from "../core/transaction.ts";
 import type { CheckedHeader } from "../core/validate.ts";
 import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../protocol/dial-rule.ts";
-import { streamFormShown, streamsFor, tutorialQuirk, type Dialect, type Quirk, type StreamForm } from "../protocol/dialect.ts";
+import { isTutorial, streamFormShown, streamsFor, tutorialQuirk, type Quirk, type StreamForm } from "../protocol/dialect.ts";
 import { MAX_FRAME_BYTES, MessageType, decodeCheck, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
 import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-book.ts";
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
@@ -628,11 +628,6 @@ export class PeerNode implements LinkHandler {
   private say(kind: string, line: string): void {
     this.lines.line(kind, this.env.now(), line);
   }
-}
-
-/** A tutorial node, whatever form it showed; "unknown" is not one yet (a relayed link whose answer has not come). */
-function isTutorial(dialect: Dialect): boolean {
-  return dialect === "tutorial" || dialect === "v0.2.0" || dialect === "article";
 }
 
 function describe(peer: Peer): string {

@@ -29,6 +29,11 @@ export type StreamForm = "v0.2.0" | "article";
  */
 export type Dialect = "tabnode" | StreamForm | "tutorial" | "unknown";
 
+/** A tutorial node, whatever form it showed; "unknown" is not one yet (a relayed link whose answer has not come). */
+export function isTutorial(dialect: Dialect): boolean {
+  return dialect === "tutorial" || dialect === "v0.2.0" || dialect === "article";
+}
+
 /** Whether an upgrade's header value (a request's or an answer's) says Tabnode. */
 export function showsTabnode(value: string | string[] | undefined): boolean {
   return value === TABNODE_HEADER_VALUE;
