@@ -26,9 +26,9 @@ afterEach(async () => {
   await stopAll();
 });
 
-/** Pings every 500 ms; a blocking miner stays silent for 2 s. */
-const HEARTBEAT_MS = 500;
-const STALL_MS = 2_000;
+/** Pings every second; a blocking miner stays silent for 3 s. */
+const HEARTBEAT_MS = 1_000;
+const STALL_MS = 3_000;
 
 interface StatusPeer {
   readonly address: string | null;
