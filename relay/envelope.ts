@@ -38,9 +38,11 @@ export type RelayEvent =
       readonly limits: WelcomeLimits;
     }
   | { readonly t: "peers"; readonly join: readonly PeerInfo[]; readonly leave: readonly PeerInfo[] }
-  | { readonly t: "inbound-open"; readonly link: number }
+  /** `tabnode`: whoever dialed showed Tabnode's upgrade header (src/protocol/dialect.ts); another tab always does. */
+  | { readonly t: "inbound-open"; readonly link: number; readonly tabnode: boolean }
   | { readonly t: "inbound-close"; readonly link: number; readonly reason: RelayReason; readonly code?: number }
-  | { readonly t: "link-open"; readonly to: string }
+  /** `tabnode`: what answered the relay's dial showed Tabnode's upgrade header. */
+  | { readonly t: "link-open"; readonly to: string; readonly tabnode: boolean }
   | { readonly t: "link-close"; readonly to: string; readonly reason: RelayReason; readonly code?: number }
   | { readonly t: "link-fail"; readonly to: string; readonly reason: RelayReason; readonly detail: string }
   | { readonly t: "error"; readonly reason: RelayReason; readonly detail: string; readonly to?: string };

@@ -14,6 +14,7 @@
  * relay to scan ports of hosts it can reach, its own loopback first.
  */
 import { WebSocket } from "ws";
+import { TABNODE_HEADER, TABNODE_HEADER_VALUE, showsTabnode } from "../src/protocol/dialect.ts";
 import type { RelayContext } from "./context.ts";
 import type { RefusedLookupError } from "../src/platform/dial-lookup.ts";
 import type { RelayEvent } from "./envelope.ts";
@@ -62,6 +63,8 @@ export class NativeLink implements OutboundLink {
   /** Why the relay ended the link; stays RemoteClosed when the other end (or the network) did. */
   private ending: RelayReason = RelayReason.RemoteClosed;
   private error: Error | null = null;
+  /** Whether what answered the dial showed Tabnode's header: a tutorial node does not, and is let be busy. */
+  private tabnode = false;
   /** Set while a failed dial waits for the end of the dial timeout to be reported. */
   private report: NodeJS.Timeout | null = null;
 
@@ -79,7 +82,8 @@ export class NativeLink implements OutboundLink {
         followRedirects: false, // a redirect would dodge the dial rule
         maxPayload: MAX_INBOUND_ON_OUTBOUND,
         lookup: ctx.dial.lookupFor(url),
-        headers: { [LOOP_MARK_HEADER]: this.mark },
+        // Tabnode's header says the tab behind this link is Tabnode (src/protocol/dialect.ts).
+        headers: { [LOOP_MARK_HEADER]: this.mark, [TABNODE_HEADER]: TABNODE_HEADER_VALUE },
       });
     } catch (err) {
       ctx.loopMarks.settle(this.mark); // ws refused the URL (route.ts reports it); the mark is never used
@@ -89,6 +93,11 @@ export class NativeLink implements OutboundLink {
       if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
     }, ctx.options.limits.dialTimeoutMs);
     this.deadline.unref();
+    this.socket.on("upgrade", (res) => {
+      this.tabnode = showsTabnode(res.headers[TABNODE_HEADER]);
+      // A tutorial node's silence to pings is kept; TCP keepalive notices its host gone.
+      if (!this.tabnode) res.socket.setKeepAlive(true, ctx.heartbeat.intervalMs);
+    });
     this.socket.on("open", () => this.opened());
     this.socket.on("message", () => ctx.counters.dropped(RelayReason.UnexpectedFrame));
     this.socket.on("error", (err: Error) => {
@@ -101,11 +110,15 @@ export class NativeLink implements OutboundLink {
     clearTimeout(this.deadline);
     this.ctx.loopMarks.settle(this.mark);
     this.open = true;
-    this.ctx.heartbeat.track(this.socket, () => {
-      this.ending = RelayReason.HeartbeatTimeout;
-      this.ctx.counters.closed(RelayReason.HeartbeatTimeout);
-    });
-    this.tab.event({ t: "link-open", to: this.to });
+    this.ctx.heartbeat.track(
+      this.socket,
+      () => {
+        this.ending = RelayReason.HeartbeatTimeout;
+        this.ctx.counters.closed(RelayReason.HeartbeatTimeout);
+      },
+      { patient: !this.tabnode },
+    );
+    this.tab.event({ t: "link-open", to: this.to, tabnode: this.tabnode });
     const queued = this.queue;
     this.queue = [];
     this.queuedBytes = 0;

@@ -11,7 +11,8 @@ import { closeWith, RelayReason } from "./reasons.ts";
 import { guardSocket, refuseSocket } from "./socket-guard.ts";
 import type { TabRegistry } from "./tab-registry.ts";
 
-export function acceptPeerSocket(ctx: RelayContext, tabs: TabRegistry, socket: WebSocket, tabId: string): void {
+/** `tabnode`: the dialer showed Tabnode's header (src/protocol/dialect.ts); one that did not is a tutorial node, let be busy. */
+export function acceptPeerSocket(ctx: RelayContext, tabs: TabRegistry, socket: WebSocket, tabId: string, tabnode: boolean): void {
   const tab = tabs.find(tabId);
   if (tab === undefined) return refuseSocket(ctx, socket, RelayReason.PeerUnknown);
   if (tab.inbound.size >= ctx.options.limits.maxInboundPerTab) return refuseSocket(ctx, socket, RelayReason.InboundFull);
@@ -27,9 +28,9 @@ export function acceptPeerSocket(ctx: RelayContext, tabs: TabRegistry, socket: W
       closeWith(socket, reason);
     },
   };
-  const limiter = guardSocket(ctx, socket, (reason) => (ending = reason));
+  const limiter = guardSocket(ctx, socket, (reason) => (ending = reason), { patient: !tabnode });
   tab.inbound.set(id, link);
-  tab.event({ t: "inbound-open", link: id });
+  tab.event({ t: "inbound-open", link: id, tabnode });
   socket.on("message", (data: Buffer, isBinary: boolean) => {
     // The dialer cannot hear errors (it reads nothing here), so drops are only counted.
     if (isBinary) return ctx.counters.dropped(RelayReason.FrameBinary);

@@ -14,6 +14,8 @@ import { Heartbeat } from "./heartbeat.ts";
 import { HeldBytes } from "./held-bytes.ts";
 import { createHttpApp } from "./http.ts";
 import { LOOP_MARK_HEADER, LoopMarks } from "./loop-mark.ts";
+import { TABNODE_HEADER, TABNODE_HEADER_VALUE, showsTabnode } from "../src/protocol/dialect.ts";
+import type { Socket } from "node:net";
 import { publicBase, resolveOptions, type RelayConfig, type RelayOptions } from "./options.ts";
 import { acceptPeerSocket } from "./peer-inbound.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
@@ -77,6 +79,8 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   // gets an error event (and stays), beyond that ws closes it with 1009.
   const tabServer = new WebSocketServer({ ...wsOptions, maxPayload: 2 * options.limits.maxFrameBytes + MAX_HEADER_BYTES });
   const peerServer = new WebSocketServer({ ...wsOptions, maxPayload: options.limits.maxFrameBytes });
+  // Whoever dials a tab's address reaches a Tabnode node: the answer says so, as a native node's does.
+  peerServer.on("headers", (headers) => headers.push(`${TABNODE_HEADER}: ${TABNODE_HEADER_VALUE}`));
   let closing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -93,7 +97,10 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
       const ip = clientIp(req, options.trustProxy);
       tabServer.handleUpgrade(req, socket, head, (ws) => acceptTabSocket(ctx, tabs, ws, socket, ip, url.searchParams.get("resume")));
     } else if (peer !== null) {
-      peerServer.handleUpgrade(req, socket, head, (ws) => acceptPeerSocket(ctx, tabs, ws, peer[1]!));
+      const tabnode = showsTabnode(req.headers[TABNODE_HEADER]);
+      // A tutorial node's silence to pings is kept (heartbeat.ts); TCP keepalive notices its host gone.
+      if (!tabnode) (socket as Socket).setKeepAlive(true, options.limits.heartbeatMs);
+      peerServer.handleUpgrade(req, socket, head, (ws) => acceptPeerSocket(ctx, tabs, ws, peer[1]!, tabnode));
     } else {
       rejectUpgrade(socket, "404 Not Found");
     }

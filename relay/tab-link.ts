@@ -33,7 +33,7 @@ export function linkTabs(from: Tab, to: string, target: Tab): OutboundLink {
     close,
   };
   target.inbound.set(id, inbound);
-  target.event({ t: "inbound-open", link: id });
-  from.event({ t: "link-open", to });
+  target.event({ t: "inbound-open", link: id, tabnode: true });
+  from.event({ t: "link-open", to, tabnode: true });
   return outbound;
 }

@@ -36,6 +36,8 @@ Environment:
                 loopback and MY_ADDRESS's host (a reverse proxy's name)             []
   API_TOKEN     a token (16 to 256 visible characters) accepted for operator
                 actions besides the one written to DATA_DIR/.cookie                 [none]
+  HEARTBEAT_MS  every link is pinged this often; a Tabnode peer silent since the
+                last ping is cut, a tutorial node (busy mining) is kept            [30000]
 
 HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
 /api/balance/:address, /api/mempool, /api/mining; POST /api/transactions.
@@ -60,6 +62,7 @@ export interface CliConfig {
   readonly allowLoopback: boolean;
   readonly apiHosts: readonly ApiHost[];
   readonly apiToken: string | null;
+  readonly heartbeatMs: number;
 }
 
 export type ConfigResult = { ok: true; config: CliConfig } | { ok: false; error: string };
@@ -98,6 +101,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const apiToken = env.API_TOKEN?.trim() || null;
   // Visible ASCII only, so it fits a header as is; long enough that guessing it is hopeless.
   if (apiToken !== null && !/^[\x21-\x7e]{16,256}$/.test(apiToken)) return { ok: false, error: "API_TOKEN must be 16 to 256 visible ASCII characters (no spaces)" };
+  const heartbeatText = env.HEARTBEAT_MS ?? "30000";
+  const heartbeatMs = Number(heartbeatText);
+  if (!/^\d+$/.test(heartbeatText) || heartbeatMs < 100 || heartbeatMs > 3_600_000) return { ok: false, error: `HEARTBEAT_MS must be a whole number from 100 to 3600000, got ${JSON.stringify(heartbeatText)}` };
   return {
     ok: true,
     config: {
@@ -116,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       allowLoopback: loopbackText === "1",
       apiHosts,
       apiToken,
+      heartbeatMs,
     },
   };
 }

@@ -62,7 +62,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   const dialPolicy = dialPolicyOf(config);
   const node = await PeerNode.open(store, { ...DEFAULT_NODE_CONFIG, address, addressPolicy: dialPolicy }, platform);
   log(`loaded ${node.chain.height} blocks from ${dataDir} in ${Date.now() - opening} ms`);
-  const transport = new WsTransport(server, node, { log, dialPolicy });
+  const transport = new WsTransport(server, node, { log, dialPolicy, heartbeatMs: config.heartbeatMs });
   node.useTransport(transport);
   // One thread mines in the node's own event loop, in slices; more run as worker_threads, the GPU beside them.
   const miner = new MinerRunner(node, wallet.address, platform, (listener) =>

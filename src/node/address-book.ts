@@ -69,6 +69,14 @@ export interface AddressEntry {
    * never chosen from the book (a claim proves nothing; the claimer dials).
    */
   claimedOnly: boolean;
+  /**
+   * A tutorial node paired through a dial-back at least once: a peer this node
+   * knew, though it never proved its address. When both links are lost it is redialed as the
+   * never-proven are (the dial budget, backoff), until `maxFailures` in a row
+   * end that (and the next failure drops it): a tutorial node never dials
+   * again on its own.
+   */
+  linked: boolean;
 }
 
 export type AddResult = "added" | "known" | "forgotten" | "source-full";
@@ -117,7 +125,7 @@ export class AddressBook {
     }
     this.forgotten.delete(address);
     if (this.newCount >= this.bounds.maxNew && !this.evictNew(source)) return "source-full";
-    this.entries.set(address, { address, source, addedAt: now, persistent, tried: false, failures: 0, lastTry: null, lastSuccess: null, bannedUntil: 0, full: false, claimedOnly: claimed && !persistent });
+    this.entries.set(address, { address, source, addedAt: now, persistent, tried: false, failures: 0, lastTry: null, lastSuccess: null, bannedUntil: 0, full: false, claimedOnly: claimed && !persistent, linked: false });
     this.newCount++;
     this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     return "added";
@@ -146,7 +154,19 @@ export class AddressBook {
     e.failures++;
     e.lastTry = now;
     e.full = full;
-    if (!e.tried && !e.persistent && e.failures >= this.bounds.maxFailures) this.forget(e, now);
+    if (e.tried || e.persistent || e.failures < this.bounds.maxFailures) return;
+    // A peer a dial-back paired with is no longer redialed, but kept: a link that claims it again is still dialed back.
+    if (e.linked) e.linked = false;
+    else this.forget(e, now);
+  }
+
+  /** A dial-back to a tutorial node paired: it is a peer again, though no proven one; its failures start over. */
+  relinked(address: string): void {
+    const e = this.entries.get(address);
+    if (e === undefined) return;
+    e.linked = true;
+    e.failures = 0;
+    e.full = false;
   }
 
   /** It answered with a link of its own: a proven peer. */

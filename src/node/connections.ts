@@ -6,17 +6,22 @@
  * Outbound links are of three kinds (peers.ts): persistent ones (told to
  * keep; redialed with backoff for ever), up to `targetOutbound` chosen from
  * the address book (proven addresses first), and dial-backs to the address
- * an inbound link claims, as JeChain nodes expect. Dials of addresses never
+ * an inbound link claims, as JeChain nodes expect (not while every link
+ * claiming it is busy: a tutorial node that mines accepts no dial; and again,
+ * once both links are lost, to an address a dial-back paired with: a
+ * tutorial node never dials again on its own). Dials of addresses never
  * proven (chosen and dial-backs) share a budget per minute; every address
  * backs off after failures (address-book.ts). Nothing a handshake names is dialed at once: it
  * goes into the book, one source's share bounded.
  *
  * Links that serve nothing are let go: an inbound link that names no address
- * in time, an outbound link to an address that never links back. When the
- * inbound slots are full a newcomer takes the place of the least useful
- * link; the links that most recently gave this node a new block or
- * transaction, and the oldest paired ones, are never evicted for it (after
- * Bitcoin Core's inbound eviction). A node left alone (after an attack, a
+ * in time, an outbound link to an address that never links back. A link
+ * that is busy (it misses the transport's pings, as a tutorial node mining
+ * does) is kept. When the inbound slots are full a newcomer takes the place
+ * of the least useful link, busy ones before the others that pair; the links
+ * that most recently gave this node a new block or transaction, and the
+ * oldest paired ones, are never evicted for it (after Bitcoin Core's inbound
+ * eviction). A node left alone (after an attack, a
  * restart, a network cut) dials its proven peers again on its own.
  *
  * Misbehaviour costs the link that misbehaved and what the node can prove
@@ -27,6 +32,7 @@
  * claims is never banned: anyone can claim anyone's.
  */
 import { checkDialAddress, type AddressReason, type DialPolicy } from "../protocol/dial-rule.ts";
+import { isTutorial } from "../protocol/dialect.ts";
 import { classifyHost } from "../protocol/ip-range.ts";
 import { AddressBook, DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds, type AddressEntry } from "./address-book.ts";
 import { PeerTable, type OutboundKind, type Peer } from "./peers.ts";
@@ -229,7 +235,10 @@ export class Connections {
   private releaseDialBack(gone: Peer): void {
     if (gone.direction !== "in" || gone.address === null || this.peers.claimants(gone.address).length > 0) return;
     const back = this.peers.outboundTo(gone.address);
-    if (back?.kind === "dialback") this.cut(back, 1000, "no link back", `its last inbound link closed`);
+    if (back?.kind !== "dialback") return;
+    // A tutorial node's pair lost counts as a failure of its address: redialing it is bounded as other never-proven dials are.
+    if (this.book.get(gone.address)?.linked === true) this.book.failed(gone.address, this.env.now());
+    this.cut(back, 1000, "no link back", `its last inbound link closed`);
   }
 
   /** An inbound link names itself (its first handshake): a claim. This node dials it back, if it may. */
@@ -324,7 +333,10 @@ export class Connections {
     }
     for (const p of [...this.peers.inboundPeers()]) if (p.address !== null) this.dialBack(p.address, now);
     for (const e of [...this.book.all()]) {
-      if (e.persistent && this.peers.outboundTo(e.address) === undefined && this.book.readyAt(e) <= now) this.dial(e.address, "persistent", now);
+      if (this.peers.outboundTo(e.address) !== undefined || this.book.readyAt(e) > now) continue;
+      if (e.persistent) this.dial(e.address, "persistent", now);
+      // A tutorial node a dial-back paired with, both of whose links are gone: dialed again, so that it can dial back.
+      else if (e.linked && !e.tried && this.peers.claimants(e.address).length === 0 && this.mayDial(e, now)) this.dial(e.address, "dialback", now);
     }
     this.fillOutbound(now);
   }
@@ -342,6 +354,9 @@ export class Connections {
 
   private dialBack(address: string, now: number): void {
     if (this.transport === null || address === this.self || this.peers.outboundTo(address) !== undefined) return;
+    // Busy (its links miss pings: a tutorial node mining) accepts no dial: it would only time out and count as a failure.
+    const claimants = this.peers.claimants(address);
+    if (claimants.length > 0 && claimants.every((c) => c.link.busy === true)) return;
     const entry = this.book.get(address);
     if (entry === undefined || this.book.readyAt(entry) > now || !this.mayDial(entry, now)) return;
     this.dial(address, "dialback", now);
@@ -375,6 +390,8 @@ export class Connections {
     if (!this.peers.isPaired(address)) return;
     const proven = this.peers.outboundTo(address)?.kind !== "dialback";
     if (proven) this.book.succeeded(address, this.env.now());
+    // A tutorial node never dials again on its own: once paired, it is redialed when both links are lost (tick).
+    else if (isTutorial(this.peers.dialectOf(address))) this.book.relinked(address);
     this.events.paired(address, proven);
   }
 
@@ -395,7 +412,8 @@ export class Connections {
    * rest, from a discouraged origin first, then one that named no address,
    * then one not paired (the one that has been so longest: an honest newcomer
    * names itself and pairs within moments of opening, so the youngest of
-   * these is the likeliest honest), then the youngest paired one.
+   * these is the likeliest honest), then a busy one (it misses pings), then
+   * the youngest paired one.
    */
   private evictionCandidate(): Peer | null {
     const inbound = [...this.peers.inboundPeers()];
@@ -407,7 +425,7 @@ export class Connections {
     const now = this.env.now();
     const rank = (p: Peer) => {
       const paired = p.address !== null && this.peers.isPaired(p.address);
-      return [this.isDiscouraged(p.link.remoteHost, now) ? 0 : 1, p.address === null ? 0 : 1, paired ? 1 : 0, paired ? -p.since : p.since];
+      return [this.isDiscouraged(p.link.remoteHost, now) ? 0 : 1, p.address === null ? 0 : 1, paired ? 1 : 0, p.link.busy === true ? 0 : 1, paired ? -p.since : p.since];
     };
     const candidates = inbound.filter((p) => !kept.has(p));
     candidates.sort((a, b) => {

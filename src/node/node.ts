@@ -16,6 +16,7 @@ import { Reason, type Result } from "../core/reasons.ts";
 import { VerifiedCache, type SignatureVerifier, type SignedTransaction } from "../core/transaction.ts";
 import type { CheckedHeader } from "../core/validate.ts";
 import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../protocol/dial-rule.ts";
+import { isTutorial, streamFormShown, streamsFor, tutorialQuirk, type Quirk, type StreamForm } from "../protocol/dialect.ts";
 import { MAX_FRAME_BYTES, MessageType, decodeCheck, decodeFrame, encodeFrame, type Message, type MessageOf } from "../protocol/messages.ts";
 import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-book.ts";
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
@@ -264,6 +265,10 @@ export class PeerNode implements LinkHandler {
     this.connections.linkClosed(link, why);
   }
 
+  shown(link: Link): void {
+    if (this.connections.peers.byLink(link) !== undefined) this.emit({ type: "peers", peers: this.peerList() });
+  }
+
   private onClosed(peer: Peer, why: string): void {
     this.streams.drop(peer.link.id);
     if (peer.direction === "out" && peer.address !== null) {
@@ -284,14 +289,16 @@ export class PeerNode implements LinkHandler {
   /**
    * Both links to `address` exist: ask for its tip and mempool (TYPE_REQUEST_CHECK,
    * which every JeChain node answers in one frame), and for its whole chain only
-   * if that tip is news; and, if this node proved it (checkPair), tell the others of it.
+   * if that tip is news; and tell the others of it: the Tabnode peers if this
+   * node proved it (checkPair), the tutorial nodes in any case (tutorialNamed).
    */
   private onPaired(address: string, proven: boolean): void {
     this.checksAsked.add(address);
     this.ask(address, MessageType.RequestCheck);
-    if (!proven) return;
     const news = encodeFrame(MessageType.Handshake, [address]);
-    for (const other of this.connections.peers.sendable()) if (other.address !== address) other.link.send(news);
+    for (const other of this.connections.peers.sendable()) {
+      if (other.address !== address && (proven || isTutorial(this.connections.peers.dialectOf(other.address!)))) other.link.send(news);
+    }
   }
 
   private ask(address: string, type: typeof MessageType.RequestChain | typeof MessageType.RequestCheck): void {
@@ -322,8 +329,10 @@ export class PeerNode implements LinkHandler {
     const peer = this.connections.peers.byLink(link);
     if (peer === undefined) return;
     const decoded = decodeFrame(text);
-    if (!decoded.ok) return this.strike(peer, decoded.reason, decoded.detail);
-    this.handle(peer, decoded.message);
+    if (decoded.ok) return this.handle(peer, decoded.message);
+    const quirk = tutorialQuirk(text);
+    if (quirk !== null) return this.quirk(peer, quirk);
+    this.strike(peer, decoded.reason, decoded.detail);
   }
 
   private handle(peer: Peer, m: Message): void {
@@ -331,7 +340,7 @@ export class PeerNode implements LinkHandler {
       case MessageType.Handshake:
         return this.onHandshake(peer, m.data);
       case MessageType.CreateTransaction:
-        this.onTransaction(peer, m.data);
+        this.onTransaction({ from: peer, answer: false }, m.data);
         return;
       case MessageType.ReplaceChain:
         this.onBlock(peer, m.data[0], m.data[1]);
@@ -341,6 +350,7 @@ export class PeerNode implements LinkHandler {
       case MessageType.RequestInfo:
         return this.onRequest(peer, m);
       case MessageType.SendChain:
+        peer.form ??= streamFormShown(m.data.block, m.data.finished);
         return this.streams.push(peer, m.data.block, m.data.difficulty ?? null, m.data.finished);
       case MessageType.SendInfo:
         // This node asks for a peer's mempool with REQUEST_CHECK: an answer to nothing is not an order.
@@ -369,7 +379,20 @@ export class PeerNode implements LinkHandler {
 
   /** TYPE_HANDSHAKE [our address, ...the proven peers we know], as the seed sends it to a peer it dialed. */
   private introduction(to: string): string {
-    return encodeFrame(MessageType.Handshake, [this.selfAddress, ...this.connections.provenAddresses().filter((a) => a !== to)]);
+    const named = isTutorial(this.connections.peers.dialectOf(to)) ? this.tutorialNamed() : this.connections.provenAddresses();
+    return encodeFrame(MessageType.Handshake, [this.selfAddress, ...named.filter((a) => a !== to)]);
+  }
+
+  /**
+   * What a tutorial node is told of: every peer this node is paired with,
+   * proven or not, as a node of its own kind tells its peers of each address
+   * it links to. It dials every address it hears of, and hears each message
+   * only from its author (relay), so every node that authors must get a link
+   * to it: the way its own network meshes. (Tabnode peers are told of proven
+   * addresses only: they would keep redialing one a stranger made up.)
+   */
+  private tutorialNamed(): string[] {
+    return this.connections.pairedAddresses();
   }
 
   /**
@@ -383,7 +406,14 @@ export class PeerNode implements LinkHandler {
     peer.link.send(this.introduction(address));
   }
 
-  private onTransaction(peer: Peer | null, value: unknown): Result<{ tx: SignedTransaction }> {
+  /**
+   * A transaction from this node's user (`from` null), a peer, or a peer's
+   * answer to our REQUEST_CHECK (`answer`: its refusals are not held against
+   * it, and it serves nothing new by answering). What this node authored goes
+   * to every peer; what it heard, to the Tabnode peers but the sender.
+   */
+  private onTransaction(origin: { readonly from: Peer | null; readonly answer: boolean }, value: unknown): Result<{ tx: SignedTransaction }> {
+    const peer = origin.answer ? null : origin.from;
     const r = this.mempool.admit(value, this.chain.ledger);
     if (!r.ok) {
       if (peer !== null) this.refused(peer, "transaction", r.reason, r.detail);
@@ -391,7 +421,8 @@ export class PeerNode implements LinkHandler {
     }
     if (peer !== null) this.connections.served(peer, "tx");
     const frame = encodeFrame(MessageType.CreateTransaction, r.checked.tx);
-    this.broadcast(frame, peer);
+    if (origin.from === null) this.publish(frame);
+    else this.relay(frame, origin.from);
     this.emit({ type: "mempool", size: this.mempool.size });
     return { ok: true, tx: r.checked.tx };
   }
@@ -408,7 +439,8 @@ export class PeerNode implements LinkHandler {
     }
     if (r.status === "extended" || r.status === "reorg") {
       if (peer !== null) this.connections.served(peer, "block");
-      this.commit(r, () => this.broadcast(encodeFrame(MessageType.ReplaceChain, [value as Block, announced]), peer));
+      const frame = encodeFrame(MessageType.ReplaceChain, [value as Block, announced]);
+      this.commit(r, () => (peer === null ? this.publish(frame) : this.relay(frame, peer)));
     }
     return { ok: true, change: r };
   }
@@ -421,14 +453,14 @@ export class PeerNode implements LinkHandler {
     if (!this.replies.allow(`${m.type} ${address}`, this.env.now(), interval)) {
       return this.note(peer, "request-often", `drop ${m.type} from ${describe(peer)}: answered ${address.slice(0, 80)} less than ${interval} ms ago`);
     }
-    const answer = () => this.answer(m.type, target.link);
+    const answer = () => this.answer(m.type, target.link, address);
     if (target.open) return answer();
     const queue = this.owed.get(address) ?? [];
     if (queue.length < 4) queue.push(answer);
     this.owed.set(address, queue);
   }
 
-  private answer(type: MessageType, link: Link): void {
+  private answer(type: MessageType, link: Link, address: string): void {
     if (type === MessageType.RequestCheck) {
       // A tip can be up to a frame's size itself: the mempool gets what is left, and the string's escaping doubles quotes.
       const tip = this.chain.tip().block;
@@ -439,12 +471,23 @@ export class PeerNode implements LinkHandler {
     if (type === MessageType.RequestInfo) {
       return link.send(encodeFrame(MessageType.SendInfo, [this.chain.difficulty(), this.mempoolWithin(MAX_FRAME_BYTES - 1024)]));
     }
-    // The article's form: blocks 1..n-1, `finished` on the last. Tabnode adds the announced difficulty.
+    for (const form of streamsFor(this.connections.peers.dialectOf(address))) this.sendChain(link, form);
+  }
+
+  /**
+   * The main chain from block 1, each block with the difficulty announced for
+   * its child (Tabnode's addition, which seed nodes ignore). The article's
+   * form sets `finished` on the tip; v0.2.0 drops the block that carries it,
+   * so its form sends the tip unfinished and then again, finished.
+   */
+  private sendChain(link: Link, form: StreamForm): void {
     const height = this.chain.height;
-    for (let h = 1; h <= height; h++) {
+    const frame = (h: number, finished: boolean) => {
       const entry = this.chain.at(h)!;
-      link.send(encodeFrame(MessageType.SendChain, { block: entry.block, finished: h === height, difficulty: entry.next }));
-    }
+      return encodeFrame(MessageType.SendChain, { block: entry.block, finished, difficulty: entry.next });
+    };
+    for (let h = 1; h <= height; h++) link.send(frame(h, form === "article" && h === height));
+    if (form === "v0.2.0" && height > 0) link.send(frame(height, true));
   }
 
   /** The waiting transactions, oldest first, as many as fit in `bytes` of JSON: an answer must fit in one frame. */
@@ -471,7 +514,7 @@ export class PeerNode implements LinkHandler {
     const check = decodeCheck(text);
     if (!check.ok) return this.strike(peer, check.reason, check.detail);
     if (!this.chain.isKnownBlock(check.tip)) this.askChainOf(address, "tip");
-    for (const tx of check.mempool.slice(0, this.mempool.maxTxs)) this.onTransaction(null, tx);
+    for (const tx of check.mempool.slice(0, this.mempool.maxTxs)) this.onTransaction({ from: peer, answer: true }, tx);
   }
 
   private takeStream(peer: Peer, headers: readonly CheckedHeader[], announced: readonly (number | null)[], done: boolean): TakeOutcome {
@@ -511,7 +554,7 @@ export class PeerNode implements LinkHandler {
         this.emit({ type: "chain", change });
         this.emit({ type: "mempool", size: this.mempool.size });
         after();
-        for (const c of returned) this.broadcast(encodeFrame(MessageType.CreateTransaction, c.tx), null);
+        for (const c of returned) this.relay(encodeFrame(MessageType.CreateTransaction, c.tx), null);
       },
       (err: unknown) => {
         this.env.log(`store failed: ${String(err)}`);
@@ -520,20 +563,32 @@ export class PeerNode implements LinkHandler {
     );
   }
 
-  /** The tip as a live block (TYPE_REPLACE_CHAIN, with the difficulty announced for its child), to every peer but `except`. */
+  /** The tip as a live block (TYPE_REPLACE_CHAIN, with the difficulty announced for its child), relayed to the Tabnode peers but `except`. */
   private announceTip(except: Peer | null): void {
     const tip = this.chain.tip();
-    if (tip.height > 0) this.broadcast(encodeFrame(MessageType.ReplaceChain, [tip.block, this.chain.difficulty()]), except);
+    if (tip.height > 0) this.relay(encodeFrame(MessageType.ReplaceChain, [tip.block, this.chain.difficulty()]), except);
   }
 
-  private broadcast(frame: string, except: Peer | null): void {
-    const skip = except?.address ?? null;
-    for (const p of this.connections.peers.sendable()) if (p.address !== skip) p.link.send(frame);
+  /** What this node authored (its miner's block, its user's transaction): to every peer, tutorial nodes included. */
+  private publish(frame: string): void {
+    for (const p of this.connections.peers.sendable()) p.link.send(frame);
   }
 
-  /** A transaction from this node's own user or API: admitted, then relayed. */
+  /**
+   * What this node heard from others: to every Tabnode peer but the one it
+   * came from. Never to a tutorial node: in a network of its own kind each
+   * node hears each message once, from its author (PROTOCOL.md), and it keeps
+   * every copy it hears (a payment heard twice is mined twice) and takes a
+   * block it holds for a competing one (and votes).
+   */
+  private relay(frame: string, from: Peer | null): void {
+    const skip = from?.address ?? null;
+    for (const p of this.connections.peers.tabnodeSendable()) if (p.address !== skip) p.link.send(frame);
+  }
+
+  /** A transaction from this node's own user or API: admitted, then sent to every peer. */
   submitTransaction(value: unknown): Result<{ tx: SignedTransaction }> {
-    return this.onTransaction(null, value);
+    return this.onTransaction({ from: null, answer: false }, value);
   }
 
   /** A block this node mined: accepted like any other, stored, then announced. */
@@ -549,6 +604,13 @@ export class PeerNode implements LinkHandler {
     const n = ++peer.benign;
     this.note(peer, `ignore ${reason}`, `ignore ${what} from ${describe(peer)}: ${reason}${n > 1 ? ` (${n} so far)` : ""}`);
     if (n % this.config.benignPerStrike === 0) this.strike(peer, reason, `${n} refusals of this kind from one link`);
+  }
+
+  /** A frame PROTOCOL.md documents as a tutorial node's (src/protocol/dialect.ts): one line per link, never a strike. */
+  private quirk(peer: Peer, quirk: Quirk): void {
+    if (peer.quirks.has(quirk)) return;
+    peer.quirks.add(quirk);
+    this.say(`quirk ${quirk}`, `tutorial quirk ${quirk} from ${describe(peer)}: documented in PROTOCOL.md, not held against it (logged once per link)`);
   }
 
   /** One line per bad frame; a link that keeps sending them is cut (connections.ts says what else it costs). */

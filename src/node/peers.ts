@@ -7,6 +7,7 @@
  * the address is open and some inbound link claims it: only then can a
  * question be asked and its answer heard.
  */
+import type { Dialect, Quirk, StreamForm } from "../protocol/dialect.ts";
 import type { Direction, Link } from "./transport.ts";
 
 /**
@@ -35,6 +36,10 @@ export interface Peer {
   /** When it last gave this node a valid block or transaction that was new to it: peers that serve are kept. */
   lastBlockAt: number | null;
   lastTxAt: number | null;
+  /** The chain-stream form this link's sender showed (a tutorial node's dialect), if any. */
+  form: StreamForm | null;
+  /** Documented tutorial quirks seen on this link, each logged once. */
+  readonly quirks: Set<Quirk>;
 }
 
 export interface PeerView {
@@ -46,6 +51,10 @@ export interface PeerView {
   readonly paired: boolean;
   readonly since: number;
   readonly remote: string;
+  /** What the peer at this address speaks, as far as it has shown (dialectOf). */
+  readonly dialect: Dialect;
+  /** Its link missed the last ping (a busy tutorial node, or a host gone quiet). */
+  readonly busy: boolean;
 }
 
 export class PeerTable {
@@ -134,6 +143,22 @@ export class PeerTable {
       .filter((a) => this.isPaired(a));
   }
 
+  /**
+   * What the peer at `address` speaks. Our link to it is what we send on, and
+   * its upgrade answer came from the address itself: it decides whether the
+   * address is Tabnode. Until it is known, the inbound links claiming the
+   * address say (a claim, but one that only changes what is sent to it). A
+   * tutorial node is known by the stream form a link claiming it showed.
+   */
+  dialectOf(address: string): Dialect {
+    return dialectOf(this.outbound.get(address), this.claimants(address));
+  }
+
+  /** Open links we may send on to Tabnode peers: the ones relayed copies go to. */
+  tabnodeSendable(): Peer[] {
+    return this.sendable().filter((p) => this.dialectOf(p.address!) === "tabnode");
+  }
+
   list(): PeerView[] {
     return [...this.outbound.values(), ...this.inbound.values()].map((p) => ({
       address: p.address,
@@ -143,10 +168,19 @@ export class PeerTable {
       paired: p.address !== null && this.isPaired(p.address),
       since: p.since,
       remote: p.link.remote,
+      dialect: p.address !== null ? this.dialectOf(p.address) : dialectOf(undefined, [p]),
+      busy: p.link.busy === true,
     }));
   }
 }
 
+function dialectOf(out: Peer | undefined, claimants: readonly Peer[]): Dialect {
+  const shown = out?.link.tabnode ?? null;
+  if (shown === true || (shown === null && claimants.some((c) => c.link.tabnode === true))) return "tabnode";
+  if (shown === null && !claimants.some((c) => c.link.tabnode === false)) return "unknown";
+  return claimants.find((c) => c.form !== null)?.form ?? "tutorial";
+}
+
 function newPeer(link: Link, kind: PeerKind, address: string | null, open: boolean, now: number): Peer {
-  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], benign: 0, lastBlockAt: null, lastTxAt: null };
+  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], benign: 0, lastBlockAt: null, lastTxAt: null, form: null, quirks: new Set() };
 }

@@ -38,18 +38,27 @@ type RelayEvent =
   | Welcome
   | { t: "frame"; link: number }
   | { t: "peers"; join: RelayPeer[]; leave: RelayPeer[] }
-  | { t: "inbound-open" | "inbound-close"; link: number; reason?: string }
-  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string; code?: number }
+  | { t: "inbound-open" | "inbound-close"; link: number; reason?: string; tabnode?: boolean }
+  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string; code?: number; tabnode?: boolean }
   | { t: "error"; reason: string; detail: string; to?: string };
 
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 let nextLinkId = 1;
 
+/** The browser's WebSocket, or one like it (tests in Node pass ws's). */
+export type WebSocketClass = new (url: URL) => WebSocket;
+
+/** A link, and what the relay told of its far end (whether it showed Tabnode's upgrade header). */
+interface RelayedLink {
+  readonly link: Link;
+  tabnode: boolean | null;
+}
+
 export class RelayTransport implements Transport {
   private socket: WebSocket | null = null;
   private readonly inbound = new Map<number, Link>();
-  private readonly outbound = new Map<string, Link>();
+  private readonly outbound = new Map<string, RelayedLink>();
   private attempt = 0;
   private closedByUs = false;
   private resume: string | null;
@@ -59,6 +68,7 @@ export class RelayTransport implements Transport {
     resume: string | null,
     private readonly handler: LinkHandler,
     private readonly events: RelayTransportEvents,
+    private readonly socketClass: WebSocketClass = WebSocket,
   ) {
     this.resume = resume;
     this.open();
@@ -68,7 +78,7 @@ export class RelayTransport implements Transport {
     const url = new URL("/tab", this.relayUrl.replace(/^http/, "ws"));
     if (this.resume !== null) url.searchParams.set("resume", this.resume);
     this.events.state(this.attempt === 0 ? "connecting" : "reconnecting", { attempt: this.attempt, retryInMs: null, reason: null });
-    const socket = new WebSocket(url);
+    const socket = new this.socketClass(url);
     this.socket = socket;
     socket.onmessage = (e) => this.receive(typeof e.data === "string" ? e.data : "");
     socket.onclose = (e) => {
@@ -105,15 +115,20 @@ export class RelayTransport implements Transport {
         for (const p of event.join) this.events.peerJoin(p);
         return;
       case "inbound-open":
-        return this.openInbound(event.link);
+        return this.openInbound(event.link, event.tabnode === true);
       case "inbound-close": {
         const link = this.inbound.get(event.link);
         this.inbound.delete(event.link);
         if (link !== undefined) this.handler.closed(link, event.reason ?? "closed");
         return;
       }
-      case "link-open":
-        return;
+      case "link-open": {
+        // What answered the relay's dial: a Tabnode node (or tab) shows the header, a tutorial node does not.
+        const relayed = this.outbound.get(event.to);
+        if (relayed === undefined) return;
+        relayed.tabnode = event.tabnode === true;
+        return this.handler.shown?.(relayed.link);
+      }
       case "link-close":
       case "link-fail":
         // The close code first, as a socket's close gives it: 1013 (try again later) tells the node to back off.
@@ -136,27 +151,28 @@ export class RelayTransport implements Transport {
     }
     const keptOut = new Set(w.resumed ? w.outbound : []);
     for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
-    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id);
+    // A link kept through a reconnect whose far end this tab no longer knows: the relay says only that it is there.
+    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, null);
     this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
     this.events.welcome(w.address, w.resume, w.peers, w.resumed);
   }
 
-  private openInbound(id: number): void {
-    const link: Link = { id: nextLinkId++, direction: "in", remote: `relay link ${id}`, remoteHost: null, send: () => {}, close: () => this.sendHeader({ t: "drop", link: id }) };
+  private openInbound(id: number, tabnode: boolean | null): void {
+    const link: Link = { id: nextLinkId++, direction: "in", remote: `relay link ${id}`, remoteHost: null, tabnode, send: () => {}, close: () => this.sendHeader({ t: "drop", link: id }) };
     this.inbound.set(id, link);
     this.handler.opened(link);
   }
 
   private closeOutbound(to: string, why: string): void {
-    const link = this.outbound.get(to);
-    if (link === undefined) return;
+    const relayed = this.outbound.get(to);
+    if (relayed === undefined) return;
     this.outbound.delete(to);
-    this.handler.closed(link, why);
+    this.handler.closed(relayed.link, why);
   }
 
   private sendHeader(header: object, frame?: string): void {
     const s = this.socket;
-    if (s === null || s.readyState !== WebSocket.OPEN) return;
+    if (s === null || s.readyState !== s.OPEN) return;
     s.send(frame === undefined ? JSON.stringify(header) : `${JSON.stringify(header)}\n${frame}`);
   }
 
@@ -170,15 +186,19 @@ export class RelayTransport implements Transport {
       direction: "out",
       remote: address,
       remoteHost: null,
+      get tabnode() {
+        return relayed.tabnode;
+      },
       send: (text) => this.sendHeader({ t: "send", to: address }, text),
       close: () => {
         this.sendHeader({ t: "close", to: address });
         this.closeOutbound(address, "closed by this node");
       },
     };
-    this.outbound.set(address, link);
+    const relayed: RelayedLink = { link, tabnode: null };
+    this.outbound.set(address, relayed);
     queueMicrotask(() => {
-      if (this.outbound.get(address) === link) this.handler.opened(link);
+      if (this.outbound.get(address) === relayed) this.handler.opened(link);
     });
     return link;
   }

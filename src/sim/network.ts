@@ -13,9 +13,10 @@
  * waits for the loop: accepting a dial (the upgrade), answering a ping. Its
  * links get the heartbeat that Tabnode natives and the relay run on every
  * socket (src/platform/ws-transport.ts, relay/heartbeat.ts): a ping each
- * beat, and a link whose last ping went unanswered is terminated. Between
- * endpoints that never stall every ping is answered at once, so no beat is
- * simulated there.
+ * beat; a link whose last ping went unanswered is terminated if its far end
+ * showed Tabnode's upgrade header, and otherwise marked busy (both ends'
+ * links say so) and kept. Between endpoints that never stall every ping is
+ * answered at once, so no beat is simulated there.
  */
 import type { Link, LinkHandler, Transport } from "../node/transport.ts";
 import type { SimClock } from "./clock.ts";
@@ -65,6 +66,8 @@ interface Endpoint {
   readonly kept: Map<string, Pair>;
   /** Its event loop, when it can stall; null for a node that never blocks (a PeerNode runs between the clock's events). */
   readonly loop: StallingLoop | null;
+  /** It shows Tabnode's upgrade header (src/protocol/dialect.ts). */
+  readonly tabnode: boolean;
 }
 
 interface Pair {
@@ -79,6 +82,8 @@ interface Pair {
   lastAtFrom: number;
   /** The heartbeat's last ping was answered (a pong came back), or none was sent yet. */
   answered: boolean;
+  /** A ping went unanswered by a beat, and no pong came since: both ends' links report it busy. */
+  busy: boolean;
 }
 
 let linkIds = 1;
@@ -107,14 +112,14 @@ export class SimNetwork {
    * passes `keep: true` to keep its links; `loop` for a node whose event loop
    * can stall.
    */
-  attach(address: string, handler: LinkHandler, host: string | null, keep = false, loop: StallingLoop | null = null): Transport {
+  attach(address: string, handler: LinkHandler, host: string | null, keep = false, loop: StallingLoop | null = null, tabnode = true): Transport {
     const old = this.endpoints.get(address);
     if (old !== undefined && keep) {
       old.handler = handler;
       old.up = true;
       this.rebind(old);
     } else {
-      this.endpoints.set(address, { address, handler, host, up: true, group: old?.group ?? 0, uplinkFreeAt: 0, bytesOut: old?.bytesOut ?? 0, bytesIn: old?.bytesIn ?? 0, kept: new Map(), loop });
+      this.endpoints.set(address, { address, handler, host, up: true, group: old?.group ?? 0, uplinkFreeAt: 0, bytesOut: old?.bytesOut ?? 0, bytesIn: old?.bytesIn ?? 0, kept: new Map(), loop, tabnode });
     }
     return { dial: (to) => this.dial(address, to), close: async () => {} };
   }
@@ -167,7 +172,7 @@ export class SimNetwork {
       return kept.out;
     }
     this.dials.set(to, (this.dials.get(to) ?? 0) + 1);
-    const pair: Pair = { from, to: null, out: undefined as unknown as Link, inbound: null, state: "dialing", lastAtTo: 0, lastAtFrom: 0, answered: true };
+    const pair: Pair = { from, to: null, out: undefined as unknown as Link, inbound: null, state: "dialing", lastAtTo: 0, lastAtFrom: 0, answered: true, busy: false };
     pair.out = this.outLink(pair, to);
     this.pairs.add(pair);
     const target = this.endpoints.get(to);
@@ -242,15 +247,29 @@ export class SimNetwork {
     const [pinger, stalls] = toward === "to" ? [pair.from, to] : [to, pair.from];
     const back = toward === "to" ? "from" : "to";
     const every = this.options.heartbeatMs;
+    const pong = () => {
+      pair.answered = true;
+      if (pair.busy) this.setBusy(pair, false);
+    };
     const beat = () => {
       if (pair.state !== "open") return;
-      if (!pair.answered) return this.close(pair, "1006 terminated by the heartbeat: no pong");
+      if (!pair.answered) {
+        if (stalls.tabnode) return this.close(pair, "1006 terminated by the heartbeat: no pong");
+        if (!pair.busy) this.setBusy(pair, true);
+      }
       pair.answered = false;
-      this.control(pair, toward, () => stalls.loop!(() => this.control(pair, back, () => (pair.answered = true))));
+      this.control(pair, toward, () => stalls.loop!(() => this.control(pair, back, pong)));
       this.clock.schedule(beat, every);
     };
     const sinceBeat = (((this.clock.now - this.beatPhase(pinger)) % every) + every) % every;
     this.clock.schedule(beat, every - sinceBeat);
+  }
+
+  /** Both ends' transports learn that the link is (no longer) busy. */
+  private setBusy(pair: Pair, busy: boolean): void {
+    pair.busy = busy;
+    pair.from.handler.shown?.(pair.out);
+    if (pair.inbound !== null) pair.to?.handler.shown?.(pair.inbound);
   }
 
   /** Where in the heartbeat's period an endpoint beats: one timer per process, so one phase per host, and one for the relay. */
@@ -267,6 +286,12 @@ export class SimNetwork {
       direction: "out",
       remote: to,
       remoteHost: null,
+      get tabnode() {
+        return pair.state === "dialing" || pair.to === null ? null : pair.to.tabnode;
+      },
+      get busy() {
+        return pair.busy;
+      },
       send: (text) => this.send(pair, "to", text),
       close: (code, reason) => this.close(pair, `${code} ${reason}`),
     };
@@ -279,6 +304,10 @@ export class SimNetwork {
       direction: "in",
       remote: `${pair.from.address} (sim)`,
       remoteHost: pair.from.host,
+      tabnode: pair.from.tabnode,
+      get busy() {
+        return pair.busy;
+      },
       send: (text) => this.send(pair, "from", text),
       close: (code, reason) => this.close(pair, `${code} ${reason}`),
     };

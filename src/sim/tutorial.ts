@@ -167,7 +167,7 @@ export class TutorialNode implements LinkHandler {
   start(): void {
     this.startedAt = this.world.clock.now;
     // Its WebSocket library accepts dials and answers pings only when its loop is free.
-    this.transport = this.world.network.attach(this.address, this, this.spec.host, false, (task) => this.loop.run(task));
+    this.transport = this.world.network.attach(this.address, this, this.spec.host, false, (task) => this.loop.run(task), false);
     this.spec.peers.forEach((peer) => this.connect(peer));
     const mining = this.spec.mining;
     if (mining !== null) {

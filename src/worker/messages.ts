@@ -6,6 +6,7 @@
 import type { GpuReason } from "../miner/gpu-api.ts";
 import type { GpuStats } from "../node/miner-runner.ts";
 import type { RelayState } from "../platform/relay-transport.ts";
+import type { Dialect } from "../protocol/dialect.ts";
 
 /** What WebGPU offers this page, asked once at start: an adapter to offer "GPU" with, or why not. */
 export type GpuProbe = { readonly available: true; readonly adapter: string; readonly software: boolean } | { readonly available: false; readonly reason: GpuReason; readonly detail: string };
@@ -51,6 +52,10 @@ export interface PeerRow {
   readonly address: string | null;
   readonly direction: "in" | "out";
   readonly kind: "tab" | "native" | "home" | "unknown";
+  /** What it speaks: Tabnode, or a tutorial node (in the chain-stream form it showed). */
+  readonly dialect: Dialect;
+  /** It misses pings: a tutorial node mining. */
+  readonly busy: boolean;
   readonly since: number;
 }
 

@@ -131,7 +131,7 @@ function publish(): void {
   postMining(r);
   post({
     ev: "peers",
-    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.kinds.get(p.address)) || "unknown", since: p.since })),
+    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
   });
 }
 

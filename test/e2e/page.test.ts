@@ -8,7 +8,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRelay, type RelayHandle } from "../../relay/index.ts";
 import { buildPage, launchChromium } from "../support/browser.ts";
+import { newWallet } from "../support/chain-builder.ts";
 import { startNode, stopAll, tempDir, until, type NodeProcess } from "../support/native-process.ts";
+import { SeedPeer } from "../support/seed-peer.ts";
 
 const SHOTS = new URL("../../test-results/e2e/", import.meta.url).pathname;
 let browser: Browser;
@@ -133,5 +135,27 @@ describe("two tabs of one browser", () => {
     const logs = await Promise.all([first, second].map((page) => text(page, "node-log")));
     expect(logs.join("\n")).toMatch(/chain stream from .*: \d+ new blocks.*; \d+ signatures verified ahead in \d+ threads/);
     await second.screenshot({ path: `${SHOTS}06-second-tab.png`, fullPage: true });
+  }, 120_000);
+});
+
+describe("a tab beside a tutorial node", () => {
+  it("shows what each peer speaks: Tabnode for the home node, a tutorial node for a tutorial-style peer added by hand", async () => {
+    const seed = new SeedPeer(newWallet().privateKey, "v0.2.0");
+    await seed.listen();
+    try {
+      const page = await openTab("C");
+      await until("a peer", async () => (await num(page, "peer-count")) >= 1, 20_000);
+      await page.getByLabel("Add a peer").fill(seed.address);
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      // The tab dials the seed through the relay and introduces itself; the seed dials the tab's address back (and
+      // every other address the introduction names): a row each way.
+      const row = (address: string) => page.locator(".peer-row", { hasText: address });
+      await until("the seed's rows, out and in", async () => (await row(seed.address).getByTestId("peer-dialect").allTextContents()).length === 2, 30_000);
+      expect(new Set(await row(seed.address).getByTestId("peer-dialect").allTextContents())).toEqual(new Set(["tutorial node"]));
+      expect(await row(home.address).getByTestId("peer-dialect").first().textContent()).toBe("Tabnode");
+      await page.screenshot({ path: `${SHOTS}07-tutorial-peer.png`, fullPage: true });
+    } finally {
+      await seed.close();
+    }
   }, 120_000);
 });

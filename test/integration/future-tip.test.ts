@@ -28,7 +28,7 @@ it("a tip stamped 100 s ahead does not stall the miner; the node keeps serving a
   await until("seed linked to node", () => seed.opened.length === 1);
 
   // Height 1 stamped 100 s ahead, at the fresh chain's difficulty 1.
-  const ahead = seed.mine(Date.now() + 100_000);
+  const ahead = seed.mine({ timestamp: Date.now() + 100_000 });
   await until("node took the block stamped ahead", async () => (await status(node)).tip === ahead.hash);
 
   const switchedOn = Date.now();
@@ -54,7 +54,7 @@ it("a tip stamped 100 s ahead does not stall the miner; the node keeps serving a
   seed.difficulty = (await status(node)).difficulty;
   const bob = newWallet();
   seed.pay(bob.address, 10, 1);
-  const next = seed.mine(Math.max(Date.now(), Number(blocks[2]!.block.timestamp) + 1));
+  const next = seed.mine({ timestamp: Math.max(Date.now(), Number(blocks[2]!.block.timestamp) + 1) });
   await until("node took the seed's next block", async () => (await status(node)).tip === next.hash);
   expect((await status(node)).height).toBe(4);
   expect((await node.get(`/api/balance/${bob.address}`)).balance).toBe(10);

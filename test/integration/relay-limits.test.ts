@@ -103,15 +103,36 @@ describe("relay limits", () => {
     expect(await other.take("link-fail")).toMatchObject({ reason: "inbound-full" });
   });
 
-  it("drops a tab and a native connection that stop answering pings", async () => {
+  it("drops a tab and a Tabnode peer that stop answering pings; keeps a tutorial node that answers none but reads", async () => {
     const relay = await h.relay({ limits: { heartbeatMs: 250 } });
     const frozen = h.openTab(relay, { autoPong: false });
     await frozen.take("welcome");
-    const { welcome } = await h.tab(relay);
-    const deaf = await h.dial(welcome.address, { autoPong: false });
+    const { tab, welcome } = await h.tab(relay);
+    const deaf = await h.dial(welcome.address, { autoPong: false, headers: { "x-tabnode": "1" } });
+    expect(await tab.take("inbound-open")).toMatchObject({ tabnode: true });
+    // A tutorial node mining: no pongs for as long as it mines, no Tabnode header.
+    const busy = await h.dial(welcome.address, { autoPong: false });
+    const busyLink = await tab.take("inbound-open");
+    expect(busyLink.tabnode).toBe(false);
     expect((await frozen.closed).code).toBe(1006);
     expect((await deaf.closed).code).toBe(1006);
-    await statsUntil(relay, (st) => st.connectionsClosed["heartbeat-timeout"] === 2 && st.tabs.connected === 1 && st.links.inbound === 0, "both to be counted and gone");
+    await statsUntil(relay, (st) => st.connectionsClosed["heartbeat-timeout"] === 2 && st.tabs.connected === 1 && st.links.inbound === 1, "both to be counted and gone");
+    await new Promise((r) => setTimeout(r, 1000));
+    busy.socket.send("still here");
+    expect(await tab.frame()).toMatchObject({ link: busyLink.link, frame: "still here" });
+
+    // Links the relay opens for a tab: the same, by what answered the dial.
+    const tutorial = await h.nativeNode({ autoPong: false });
+    const tabnode = await h.nativeNode({ autoPong: false, tabnode: true });
+    tab.send(tutorial.address, "one");
+    expect(await tab.take("link-open")).toEqual({ t: "link-open", to: tutorial.address, tabnode: false });
+    tab.send(tabnode.address, "one");
+    expect(await tab.take("link-open")).toEqual({ t: "link-open", to: tabnode.address, tabnode: true });
+    expect(await tab.take("link-close")).toMatchObject({ to: tabnode.address, reason: "heartbeat-timeout" });
+    await new Promise((r) => setTimeout(r, 1000));
+    tab.send(tutorial.address, "two");
+    expect(await tutorial.frameAt(1)).toBe("two");
+    expect(relay.stats().links.outbound).toBe(1);
   });
 
   it("drops frames for a tab that does not read, then closes it with 4008 when an event cannot be sent", async () => {

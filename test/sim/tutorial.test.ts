@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { Link, LinkHandler, Transport } from "../../src/node/transport.ts";
 import { MessageType, encodeFrame } from "../../src/protocol/messages.ts";
+import { BusyLoop } from "../../src/sim/busy-loop.ts";
 import { SimClock } from "../../src/sim/clock.ts";
 import { DEFAULT_NETWORK, SimNetwork } from "../../src/sim/network.ts";
 import { SimRandom } from "../../src/sim/random.ts";
@@ -105,7 +106,7 @@ describe("a tutorial node's quirks", () => {
     }
   });
 
-  it("stops answering pings while its loop is blocked: the other end's heartbeat cuts the link, and dials to it time out", async () => {
+  it("stops answering pings while its loop is blocked: its link is kept and shows busy (it showed no Tabnode header), and dials to it time out", async () => {
     const net = bareNetwork();
     const t = net.tutorial("t", "v0.2.0", []);
     const wire = new Wire(net.network, "ws://wire.sim:1");
@@ -116,10 +117,29 @@ describe("a tutorial node's quirks", () => {
     net.at(20_000, () => void wire.transport.dial(t.address));
     await net.runTo(65_000);
     expect(wire.opens).toHaveLength(1);
-    expect(wire.closes).toEqual(["1006 opening handshake timed out", "1006 terminated by the heartbeat: no pong"]);
+    expect(wire.opens[0]!.tabnode).toBe(false);
+    expect(wire.opens[0]!.busy).toBe(true);
+    expect(wire.closes).toEqual(["1006 opening handshake timed out"]);
     net.at(122_000, () => void wire.transport.dial(t.address));
-    await net.runTo(125_000);
+    await net.runTo(185_000);
+    // The loop is free again: the next ping is answered, and a new dial opens.
     expect(wire.opens).toHaveLength(2);
+    expect(wire.opens[0]!.busy).toBe(false);
+    expect(wire.closes).toEqual(["1006 opening handshake timed out"]);
+  });
+
+  it("a stalled end that showed Tabnode's header is gone to the heartbeat: its link is cut", async () => {
+    const net = bareNetwork();
+    const wire = new Wire(net.network, "ws://wire.sim:1");
+    const stalled = new BusyLoop(net.clock, () => {});
+    const quiet: LinkHandler = { opened: () => {}, message: () => {}, closed: () => {} };
+    net.network.attach("ws://stalled.sim:1", quiet, "stalled.sim", false, (task) => stalled.run(task), true);
+    net.at(100, () => void wire.transport.dial("ws://stalled.sim:1"));
+    net.at(1_000, () => stalled.block(120_000, () => {}));
+    await net.runTo(65_000);
+    expect(wire.opens).toHaveLength(1);
+    expect(wire.opens[0]!.tabnode).toBe(true);
+    expect(wire.closes).toEqual(["1006 terminated by the heartbeat: no pong"]);
   });
 });
 
@@ -135,7 +155,8 @@ interface TutorialFigures {
     readonly mined: number;
     readonly busyShare: number;
     readonly linksCutByHeartbeat: number;
-    readonly paymentsMinedTwice: number;
+    readonly tabnodePaired: number;
+    readonly minedCopies: number;
     readonly streams: { readonly adopted: number };
   }[];
   readonly payments: Readonly<Record<"sent" | "onTabnodeChain" | "waitingOnTabnode" | "waitingOnSomeTabnodes" | "refusedByTabnode" | "onlyInTutorialBlocks" | "onlyInTutorialPools" | "typedAtBlockedNode" | "nowhere", number>>;
@@ -150,24 +171,34 @@ function expectTutorialFigures(report: SimReport): void {
     expect(t.streams.adopted).toBeGreaterThanOrEqual(1);
     expect(t.agreesWithTabnodeTo).toBeGreaterThan(0);
   }
-  // seed2 (v0.2.0, not mining) dropped the stream's last block, so no live block ever fits on its tip: it ends behind, on a prefix of the Tabnode chain.
+  // seed2 (v0.2.0, not mining) is served both stream forms (its form is not known when it asks): it takes the
+  // article's one block short, then v0.2.0's to the tip, and the difficulty that fits it from the info it asks next;
+  // so it takes live blocks after. It still ends on a prefix of the Tabnode chain, behind (seeds 1 and 2): at some
+  // point a block carries a payment that is not in its pool, it refuses that block and all after, and a tutorial
+  // node never asks for the chain again.
+  expect(seed2!.streams.adopted).toBe(2);
+  expect(seed2!.blocksTaken).toBeGreaterThan(0);
   expect(seed2!.height).toBe(seed2!.agreesWithTabnodeTo);
   expect(seed2!.height).toBeLessThan(figures.tabnodeHeight);
-  expect(seed2!.blocksTaken).toBe(0);
-  expect(seed2!.linksCutByHeartbeat).toBe(0);
-  // The miners block for most of the run, and lose links to the heartbeat of the nodes they stop answering.
+  // The miners block for most of the run; their links are kept (busy, not dead), with every Tabnode node at the end.
   for (const miner of [seed1!, seed3!]) {
     expect(miner.mined).toBeGreaterThan(0);
     expect(miner.busyShare).toBeGreaterThan(0.5);
-    expect(miner.linksCutByHeartbeat).toBeGreaterThan(0);
   }
-  // Their pools keep every copy of a payment that Tabnode nodes relay to them, and their blocks carry the copies.
-  expect(seed1!.paymentsMinedTwice + seed3!.paymentsMinedTwice).toBeGreaterThan(0);
-  // Every payment typed at them is accounted for, and some reached the Tabnode nodes.
+  for (const t of figures.nodes) {
+    expect(t.linksCutByHeartbeat).toBe(0);
+    expect(t.tabnodePaired).toBe(report.nodes);
+    // Each payment reaches a tutorial node once, from its author: no block it mined carries a copy. (Its chain can
+    // still hold a payment twice, in two blocks: on seeds 1 and 2 every payment a tutorial node mined again had come
+    // into its pool from its REQUEST_CHECK vote, which takes the answering node's mempool whole.)
+    expect(t.minedCopies).toBe(0);
+  }
+  // Every payment typed at them is accounted for, and all reached the Tabnode nodes (or wait, typed at a node still blocked).
   const p = figures.payments;
   expect(p.sent).toBeGreaterThan(0);
   expect(p.onTabnodeChain + p.waitingOnTabnode + p.waitingOnSomeTabnodes + p.refusedByTabnode + p.onlyInTutorialBlocks + p.onlyInTutorialPools + p.typedAtBlockedNode + p.nowhere).toBe(p.sent);
   expect(p.nowhere).toBe(0);
+  expect(p.onlyInTutorialBlocks + p.onlyInTutorialPools).toBe(0);
   expect(p.onTabnodeChain + p.waitingOnTabnode).toBeGreaterThan(0);
 }
 

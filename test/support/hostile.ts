@@ -13,6 +13,7 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import elliptic from "elliptic";
 import { WebSocket, WebSocketServer } from "ws";
+import { TABNODE_HEADER, TABNODE_HEADER_VALUE } from "../../src/protocol/dialect.ts";
 
 const ec = new elliptic.ec("secp256k1");
 /** The mint key is public in the seed article (PROTOCOL.md "Values"). */
@@ -295,7 +296,9 @@ export class DeadAddress {
  * 127.0.0.1, dials a node and introduces itself, dials back whoever
  * introduces itself to it (links are one-way), answers nothing, and records
  * every frame it hears with the address the sending link claimed. `cut()`
- * drops every link as a network cut would, and it keeps listening.
+ * drops every link as a network cut would, and it keeps listening. It shows
+ * Tabnode's upgrade header both ways (src/protocol/dialect.ts), as the honest
+ * Tabnode peer it stands for would, so it is relayed what the node hears.
  */
 export class HonestPeer {
   /** Frames heard: the address the link claimed in its first handshake (null before any), and the text. */
@@ -321,6 +324,7 @@ export class HonestPeer {
 
   static async start(): Promise<HonestPeer> {
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: FRAME_CAP });
+    wss.on("headers", (headers) => headers.push(`${TABNODE_HEADER}: ${TABNODE_HEADER_VALUE}`));
     await new Promise((done) => wss.once("listening", done));
     return new HonestPeer(wss);
   }
@@ -337,7 +341,7 @@ export class HonestPeer {
   /** Dials `address` (once) and introduces itself on the new link. */
   dial(address: string): void {
     if (this.out.has(address)) return;
-    const socket = new WebSocket(address, { maxPayload: FRAME_CAP });
+    const socket = new WebSocket(address, { maxPayload: FRAME_CAP, headers: { [TABNODE_HEADER]: TABNODE_HEADER_VALUE } });
     this.out.set(address, socket);
     socket.on("error", () => {});
     socket.on("open", () => socket.send(handshakeFrame([this.address])));

@@ -67,12 +67,23 @@ export interface Frame {
   readonly text: string;
 }
 
+export interface EndpointOptions {
+  readonly host?: string | null;
+  readonly listening?: boolean;
+  /** Whether it shows Tabnode's upgrade header: true unless a test says otherwise. */
+  readonly tabnode?: boolean;
+}
+
 interface Endpoint {
   readonly address: string;
   readonly handler: LinkHandler;
   /** What an inbound link from this endpoint proves about it (a TCP origin), or null. */
   readonly host: string | null;
   listening: boolean;
+  /** It shows Tabnode's upgrade header (a PeerNode does; a hand-written tutorial-style peer may not). */
+  readonly tabnode: boolean;
+  /** Its links report that it answers no pings (a busy tutorial node). */
+  busy: boolean;
 }
 
 let nextLinkId = 1;
@@ -92,8 +103,8 @@ export class MemoryNetwork {
   ) {}
 
   /** An endpoint at `address`: its transport dials from it; if it listens, dials to it open. */
-  transport(address: string, handler: LinkHandler, options: { host?: string | null; listening?: boolean } = {}): Transport {
-    this.endpoints.set(address, { address, handler, host: options.host ?? null, listening: options.listening ?? true });
+  transport(address: string, handler: LinkHandler, options: EndpointOptions = {}): Transport {
+    this.endpoints.set(address, { address, handler, host: options.host ?? null, listening: options.listening ?? true, tabnode: options.tabnode ?? true, busy: false });
     return { dial: (to) => this.dial(address, to), close: async () => this.stop(address) };
   }
 
@@ -107,6 +118,12 @@ export class MemoryNetwork {
   listen(address: string): void {
     const e = this.endpoints.get(address);
     if (e !== undefined) e.listening = true;
+  }
+
+  /** Its links to and from others report it busy (missing pings) or not, as a transport's heartbeat would. */
+  setBusy(address: string, busy: boolean): void {
+    const e = this.endpoints.get(address);
+    if (e !== undefined) e.busy = busy;
   }
 
   /** Frames sent to `to` (whatever link carried them). */
@@ -144,6 +161,12 @@ export class MemoryNetwork {
       direction: "out",
       remote: to,
       remoteHost: null,
+      get tabnode() {
+        return target === undefined || state === "dialing" ? null : target.tabnode;
+      },
+      get busy() {
+        return target?.busy === true;
+      },
       send: (text) => sendOut(text),
       close: (code, reason) => pair.close(`${code} ${reason}`),
     };
@@ -159,6 +182,10 @@ export class MemoryNetwork {
         direction: "in",
         remote: `${from} (memory)`,
         remoteHost: dialer.host,
+        tabnode: dialer.tabnode,
+        get busy() {
+          return dialer.busy;
+        },
         send: deliver(dialer.handler, () => outbound, to, from),
         close: (code, reason) => pair.close(`${code} ${reason}`),
       };
@@ -197,6 +224,25 @@ export async function startTestNode(
   return { node, address, logs };
 }
 
+/** A manual clock, a network on it, and a way to start PeerNodes there; each started node is added to `started`, for closeNodes. */
+export function openNetwork(started: TestNode[]) {
+  const clock = new ManualClock();
+  const net = new MemoryNetwork(clock);
+  const start = async (address: string, options?: Parameters<typeof startTestNode>[2]) => {
+    const n = await startTestNode(net, address, options);
+    started.push(n);
+    return n;
+  };
+  return { clock, net, start };
+}
+
+export function closeNodes(started: TestNode[]): void {
+  for (const n of started.splice(0)) n.node.close();
+}
+
+/** Whether `n` holds both links to `address`. */
+export const paired = (n: TestNode, address: string): boolean => n.node.peerList().some((p) => p.direction === "out" && p.address === address && p.paired);
+
 /** A hand-written peer: records what reaches it; sends what the test tells it to. */
 export class ScriptedPeer implements LinkHandler {
   readonly received: { link: Link; text: string }[] = [];
@@ -208,7 +254,7 @@ export class ScriptedPeer implements LinkHandler {
   constructor(
     net: MemoryNetwork,
     readonly address: string,
-    options: { host?: string | null; listening?: boolean } = {},
+    options: EndpointOptions = {},
   ) {
     this.transport = net.transport(address, this, options);
   }

@@ -56,8 +56,10 @@ export class RelayHarness {
     return tab;
   }
 
-  async nativeNode(): Promise<NativeNode> {
-    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  /** A plain server standing for a node the tab dials: a tutorial node by default (no Tabnode header), answering pings unless told not to. */
+  async nativeNode(options: { readonly autoPong?: boolean; readonly tabnode?: boolean } = {}): Promise<NativeNode> {
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0, autoPong: options.autoPong ?? true });
+    if (options.tabnode === true) server.on("headers", (headers) => headers.push("x-tabnode: 1"));
     await new Promise((r) => server.once("listening", r));
     const port = (server.address() as { port: number }).port;
     const frames: string[] = [];

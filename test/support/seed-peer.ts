@@ -3,9 +3,19 @@
  * the tests from PROTOCOL.md and the seed article, independently of src/: its
  * own hashing (node:crypto), signing (elliptic's defaults: deterministic,
  * high-S half the time), one-way connections, the article's REPLACE_CHAIN and
- * SEND_CHAIN handling, and both chain-stream forms (the article's, and
- * v0.2.0's: genesis included, `finished` never set). Like v0.2.0 it answers
- * REQUEST_INFO with a frame that is not JSON.
+ * SEND_CHAIN handling, and both dialects: the article's (streams blocks
+ * 1..n-1 with `finished` on the last, keeps the block that carries it) and
+ * v0.2.0's (streams genesis included, never sets `finished`, drops the block
+ * that carries it). Like v0.2.0 it answers REQUEST_INFO with a frame that is
+ * not JSON, and takes SEND_INFO's difficulty and mempool as orders.
+ *
+ * Like both, its mempool has no duplicate check (a payment heard twice is
+ * kept, and mined, twice), and it mines synchronously: `mine({ stallMs })`
+ * keeps its event loop busy for that long, answering no ping meanwhile
+ * (test/support/seed-process.ts runs it in a process of its own for that). A
+ * block beside its tip (a competing one, or one it holds heard again) would
+ * start its REQUEST_CHECK vote: counted in `competing`, the vote itself left
+ * out. What it does is logged to `log` (its console).
  */
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
@@ -45,6 +55,11 @@ export class SeedPeer {
   readonly opened: { socket: WebSocket; address: string }[] = [];
   readonly connected: string[] = [];
   readonly received: string[] = [];
+  /** Blocks beside its tip it was sent: each would start its vote. */
+  competing = 0;
+  /** Live blocks it refused. */
+  refused = 0;
+  readonly log: string[] = [];
   private tempChain: SeedBlock[] = [this.chain[0]!];
   readonly keyPair: elliptic.ec.KeyPair;
   readonly publicKey: string;
@@ -155,8 +170,16 @@ export class SeedPeer {
     return tx;
   }
 
-  /** The seed's mineTransactions + REPLACE_CHAIN broadcast; a test may stamp the block with another time. */
-  mine(timestamp = Date.now()): SeedBlock {
+  /**
+   * The seed's mineTransactions + REPLACE_CHAIN broadcast, in one synchronous
+   * call; a test may stamp the block with another time, keep the loop busy for
+   * `stallMs` at least (a longer search, as at a higher difficulty), or have
+   * the search count as longer than the block time (`slow`: the difficulty
+   * goes down by one, as the seed's rule does after a search of 30 s or more).
+   */
+  mine(options: { readonly timestamp?: number; readonly stallMs?: number; readonly slow?: boolean } = {}): SeedBlock {
+    const started = Date.now();
+    const timestamp = options.timestamp ?? started;
     let gas = 0;
     this.transactions.forEach((tx) => (gas += tx.gas));
     const rewardTx = newTransaction(MINT_PUBLIC_ADDRESS, this.publicKey, 297 + gas);
@@ -168,11 +191,44 @@ export class SeedPeer {
       block.nonce++;
       block.hash = getHash(block);
     }
+    while (Date.now() - started < (options.stallMs ?? 0)) {
+      // A longer search: nothing else runs, no ping is answered.
+    }
     this.chain.push(block);
-    this.difficulty += Date.now() - parseInt(block.timestamp) < 30000 ? 1 : -1;
+    this.difficulty += options.slow !== true && Date.now() - parseInt(block.timestamp) < 30000 ? 1 : -1;
     this.transactions = [];
     this.sendMessage({ type: "TYPE_REPLACE_CHAIN", data: [block, this.difficulty] });
+    this.log.push(`mined block ${this.chain.length - 1} ${block.hash.slice(0, 12)} with ${block.data.length - 1} payments in ${Date.now() - started} ms; difficulty now ${this.difficulty}`);
     return block;
+  }
+
+  requestInfo(from: string): void {
+    this.socketFor(from).send(JSON.stringify({ type: "TYPE_REQUEST_INFO", data: this.address }));
+  }
+
+  /** Payments its chain holds more than once (copies beyond the first). */
+  minedTwice(): number {
+    const seen = new Set<string>();
+    let extra = 0;
+    for (const block of this.chain) for (const tx of block.data) {
+      if (tx.from === MINT_PUBLIC_ADDRESS || tx.signature === undefined) continue;
+      if (seen.has(tx.signature)) extra++;
+      else seen.add(tx.signature);
+    }
+    return extra;
+  }
+
+  /** Payments it was sent more than once (TYPE_CREATE_TRANSACTION frames naming one signature), copies beyond the first. */
+  heardTwice(): number {
+    const seen = new Set<string>();
+    let extra = 0;
+    for (const text of this.received) {
+      if (!text.startsWith('{"type":"TYPE_CREATE_TRANSACTION"')) continue;
+      const signature = (JSON.parse(text).data as SeedTx).signature ?? "";
+      if (seen.has(signature)) extra++;
+      else seen.add(signature);
+    }
+    return extra;
   }
 
   requestChain(from: string): void {
@@ -192,7 +248,12 @@ export class SeedPeer {
         const last = this.chain[this.chain.length - 1]!;
         const ourTx = this.transactions.map((tx) => JSON.stringify(tx));
         const theirTx = newBlock.data.filter((tx) => tx.from !== MINT_PUBLIC_ADDRESS).map((tx) => JSON.stringify(tx));
-        if (newBlock.prevHash === last.prevHash) break; // a competing block: the vote is out of these tests' scope
+        if (newBlock.prevHash === last.prevHash) {
+          // A competing block (or its tip heard again): the seed would start its vote, out of these tests' scope.
+          this.competing++;
+          this.log.push(`block ${newBlock.hash.slice(0, 12)} beside its tip ${last.hash.slice(0, 12)}: would start a vote`);
+          break;
+        }
         for (let i = 0, n = theirTx.length; i < n; i++) {
           const index = ourTx.indexOf(theirTx[0]!);
           if (index === -1) break;
@@ -212,6 +273,10 @@ export class SeedPeer {
           this.chain.push(newBlock);
           this.difficulty = newDiff;
           this.transactions = ourTx.map((tx) => JSON.parse(tx));
+          this.log.push(`takes block ${this.chain.length - 1} ${newBlock.hash.slice(0, 12)}, difficulty ${newDiff}`);
+        } else {
+          this.refused++;
+          this.log.push(`refuses block ${newBlock.hash.slice(0, 12)} (${theirTx.length} of its payments not in its pool)`);
         }
         break;
       }
@@ -220,9 +285,12 @@ export class SeedPeer {
         break;
       case "TYPE_SEND_CHAIN": {
         const { block, finished } = message.data as { block: SeedBlock; finished: boolean };
-        this.tempChain.push(block);
+        // v0.2.0 drops the block that carries `finished`; the article keeps it.
+        if (this.streamForm === "article" || !finished) this.tempChain.push(block);
         if (finished) {
-          if (this.isValidChain(this.tempChain)) this.chain.splice(0, this.chain.length, ...this.tempChain);
+          const valid = this.isValidChain(this.tempChain);
+          if (valid) this.chain.splice(0, this.chain.length, ...this.tempChain);
+          this.log.push(`${valid ? "takes" : "refuses"} a chain stream of ${this.tempChain.length - 1} blocks`);
           this.tempChain = [this.chain[0]!];
         }
         break;
@@ -242,6 +310,7 @@ export class SeedPeer {
         break;
       case "TYPE_SEND_INFO":
         [this.difficulty, this.transactions] = message.data;
+        this.log.push(`SEND_INFO: difficulty ${this.difficulty}, mempool of ${this.transactions.length}`);
         break;
     }
   }

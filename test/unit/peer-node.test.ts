@@ -12,27 +12,14 @@ import { DEFAULT_STREAM_BOUNDS } from "../../src/node/chain-stream.ts";
 import { DEFAULT_CONNECTION_BOUNDS } from "../../src/node/connections.ts";
 import { MessageType } from "../../src/protocol/messages.ts";
 import { extend, forge, newWallet, reward, T0 } from "../support/chain-builder.ts";
-import { ManualClock, MemoryNetwork, ScriptedPeer, startTestNode, type TestNode } from "../support/memory-net.ts";
+import { closeNodes, openNetwork, paired, ScriptedPeer, type TestNode } from "../support/memory-net.ts";
 
 const frame = (type: string, data: unknown) => JSON.stringify({ type, data });
 const MINUTE = 60_000;
 
-let nodes: TestNode[] = [];
-afterEach(() => {
-  for (const n of nodes) n.node.close();
-  nodes = [];
-});
-
-async function network() {
-  const clock = new ManualClock();
-  const net = new MemoryNetwork(clock);
-  const start = async (address: string, options?: Parameters<typeof startTestNode>[2]) => {
-    const n = await startTestNode(net, address, options);
-    nodes.push(n);
-    return n;
-  };
-  return { clock, net, start };
-}
+const nodes: TestNode[] = [];
+afterEach(() => closeNodes(nodes));
+const network = () => openNetwork(nodes);
 
 /** A and B, A having dialed B: linked both ways. */
 async function linkedPair() {
@@ -45,7 +32,6 @@ async function linkedPair() {
   return { ...env, a, b };
 }
 
-const paired = (n: TestNode, address: string) => n.node.peerList().some((p) => p.direction === "out" && p.address === address && p.paired);
 
 /** Blocks mined by the core's own loop, 31 s apart, from T0. */
 function minedBlocks(n: number): { block: Block; announced: number }[] {

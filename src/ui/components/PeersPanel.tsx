@@ -1,5 +1,6 @@
 /** Who this node talks to, and dialing one more by its WebSocket address. */
 import type { FormEvent } from "react";
+import type { Dialect } from "../../protocol/dialect.ts";
 import type { PeerRow } from "../../worker/messages.ts";
 import { addPeer } from "../bridge.ts";
 import { refusalText } from "../format.ts";
@@ -11,10 +12,24 @@ import { Hash } from "./Hash.tsx";
 import { Empty, Panel } from "./Panel.tsx";
 import { useRequest } from "./useRequest.tsx";
 
+/** What each dialect is called on the page, and what it means for this node. */
+const DIALECTS: Readonly<Record<Dialect, { readonly label: string; readonly title: string }>> = {
+  tabnode: { label: "Tabnode", title: "A Tabnode node or tab: new blocks and payments are relayed to it" },
+  "v0.2.0": { label: "JeChain v0.2.0", title: "A tutorial node (v0.2.0 form): it gets only what this node authored, and v0.2.0's chain streams" },
+  article: { label: "tutorial (article)", title: "A tutorial node (the article's form): it gets only what this node authored" },
+  tutorial: { label: "tutorial node", title: "A tutorial node that has not shown its form: it gets only what this node authored, and both chain-stream forms" },
+  unknown: { label: "…", title: "Not known yet: the relay has not said what answered" },
+};
+
 function PeerItem({ peer }: { readonly peer: PeerRow }) {
+  const dialect = DIALECTS[peer.dialect];
   return (
     <li className="peer-row">
       <span className={`badge kind-${peer.kind}`}>{peer.kind}</span>
+      <span className={`badge dialect-${peer.dialect === "tabnode" ? "tabnode" : "tutorial"}`} title={dialect.title} data-testid="peer-dialect">
+        {dialect.label}
+        {peer.busy && <span title="It answers no pings: busy mining, or gone"> · busy</span>}
+      </span>
       <span className="muted" title={peer.direction === "in" ? "They connected to us" : "We connected to them"}>
         {peer.direction === "in" ? "← in" : "→ out"}
       </span>
