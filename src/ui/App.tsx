@@ -16,6 +16,7 @@ import { PeersPanel } from "./components/PeersPanel.tsx";
 import { useRoute } from "./components/Router.tsx";
 import { StatusNotices } from "./components/StatusNotices.tsx";
 import { TopBar } from "./components/TopBar.tsx";
+import { UpdateNotice } from "./components/UpdateNotice.tsx";
 import { WalletPanel } from "./components/WalletPanel.tsx";
 
 function Dashboard() {
@@ -48,6 +49,7 @@ export function App({ startFailure = null }: { readonly startFailure?: string | 
     <>
       <TopBar />
       <StatusNotices startFailure={startFailure} />
+      <UpdateNotice />
       <main className="main">
         <PageBoundary key={routeKey}>
           {route.page === "home" || route.page === "unknown" ? (

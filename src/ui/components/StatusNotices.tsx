@@ -3,7 +3,7 @@
  * failure to start, the relay being lost, storage at risk, catching up.
  * Quiet when all is well.
  */
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { formatCountdown } from "../format.ts";
 import { useTabnode } from "../store.ts";
 import { useNow } from "./Clock.tsx";
@@ -44,12 +44,29 @@ function RelayBanner() {
   );
 }
 
+const STORAGE_DISMISSED = "tabnode.storage-notice.dismissed";
+
 function StorageNotice() {
   const storage = useTabnode((s) => s.storage);
-  if (storage === null || storage.ok) return null;
+  const [dismissed, setDismissed] = useState(() => localStorage.getItem(STORAGE_DISMISSED) !== null);
+  if (storage === null || storage.ok || (storage.advisory === true && dismissed)) return null;
+  const dismiss = () => {
+    localStorage.setItem(STORAGE_DISMISSED, "1");
+    setDismissed(true);
+  };
   return (
-    <div className="notice notice-warn" role="status">
+    <div className="notice notice-warn" role="status" data-testid="storage-notice">
       <strong>Storage:</strong> {storage.detail}
+      {storage.advisory === true && (
+        <>
+          {" "}
+          Browsers usually grant persistence to sites you bookmark or install. The chain would come back from peers; a wallet would not, so keep a
+          backup file of each (Key and backup).{" "}
+          <button type="button" className="button-small" data-testid="storage-dismiss" onClick={dismiss}>
+            Got it, don't show again
+          </button>
+        </>
+      )}
     </div>
   );
 }
