@@ -1,0 +1,85 @@
+/**
+ * Two people in one browser, in real Chromium: one browser context, two tabs.
+ * The second tab makes a new wallet; the first mines and pays it; the second
+ * sees the coins. A new tab opens the last wallet used; a rename shows in the
+ * other tab's list; switching opens the chosen wallet.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../support/native-process.ts";
+import { ADDRESS, num, openPage, SHOTS, startPageStage, text, walletShown, type PageStage } from "../support/page-session.ts";
+
+let stage: PageStage;
+
+beforeAll(async () => {
+  stage = await startPageStage();
+}, 180_000);
+
+afterAll(async () => {
+  await stage?.close();
+});
+
+const options = (page: Page) => page.getByTestId("wallet-select").locator("option").allTextContents();
+
+async function onNetwork(page: Page): Promise<void> {
+  await until("relay connected", async () => (await text(page, "relay-status")).includes("connected"), 20_000);
+  await until("a peer", async () => (await num(page, "peer-count")) >= 1, 20_000);
+}
+
+describe("several wallets in one browser", () => {
+  it("tab 2 makes a new wallet, tab 1 mines and pays it, tab 2 sees the coins; new tabs open the last wallet used", async () => {
+    const context = await stage.context();
+    const one = await openPage(context, stage.relay.url, "tab 1");
+    const addressA = await text(one, "address");
+    // A new tab opens the last wallet used: the first tab's.
+    const two = await openPage(context, stage.relay.url, "tab 2");
+    expect(await text(two, "address")).toBe(addressA);
+    expect(await options(two)).toHaveLength(1);
+
+    await two.getByTestId("wallet-new").click();
+    const addressB = await until("tab 2 on a new wallet", async () => {
+      const shown = await text(two, "address");
+      return ADDRESS.test(shown) && shown !== addressA ? shown : null;
+    });
+    // Tab 1 keeps its wallet; its list learns of the new one.
+    expect(await text(one, "address")).toBe(addressA);
+    await until("tab 1 lists both wallets", async () => (await options(one)).length === 2, 10_000);
+    expect(await options(two)).toHaveLength(2);
+    await two.screenshot({ path: `${SHOTS}wallets-01-tab2-new-wallet.png`, fullPage: true });
+
+    for (const page of [one, two]) await onNetwork(page);
+    await one.getByTestId("mine-toggle").click();
+    await until("tab 1's first reward", async () => (await num(one, "balance")) >= 297, 60_000);
+    await one.getByTestId("mine-toggle").click();
+    await one.getByTestId("send-to").fill(addressB);
+    await one.getByTestId("send-amount").fill("100");
+    await one.getByTestId("send-gas").fill("1");
+    await one.getByTestId("send-submit").click();
+    await until("tab 2 sees the payment pending", async () => /\+100/.test(await two.getByText(/^\+\d+$/).first().textContent().catch(() => "") ?? ""), 30_000);
+    await one.getByTestId("mine-toggle").click();
+    await until("tab 2 sees 100 confirmed", async () => (await num(two, "balance")) === 100, 180_000);
+    await one.getByTestId("mine-toggle").click();
+    expect(await text(one, "address")).toBe(addressA);
+    await until("the home node has the payment", async () => (await stage.home.get(`/api/balance/${addressB}`)).balance === 100, 30_000);
+    await one.screenshot({ path: `${SHOTS}wallets-02-tab1-paid.png`, fullPage: true });
+    await two.screenshot({ path: `${SHOTS}wallets-03-tab2-received.png`, fullPage: true });
+
+    // A third tab opens the last wallet used: the one tab 2 made.
+    const three = await openPage(context, stage.relay.url, "tab 3");
+    expect(await text(three, "address")).toBe(addressB);
+
+    // A rename in tab 2 reaches tab 1's list.
+    await two.locator("summary", { hasText: /^Rename/ }).click();
+    await two.getByTestId("wallet-rename").fill("Bob");
+    await two.getByRole("button", { name: "Rename", exact: true }).click();
+    await until("tab 1 lists Bob", async () => (await options(one)).some((o) => o.startsWith("Bob (")), 10_000);
+
+    // Switching in tab 3 opens the chosen wallet there, and only there.
+    const firstId = await one.getByTestId("wallet-select").inputValue();
+    await three.getByTestId("wallet-select").selectOption(firstId);
+    await walletShown(three, addressA);
+    expect(await text(two, "address")).toBe(addressB);
+    await three.getByTestId("wallet-select").scrollIntoViewIfNeeded();
+    await three.screenshot({ path: `${SHOTS}wallets-04-tab3-switched.png` });
+  }, 360_000);
+});
