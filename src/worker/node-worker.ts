@@ -220,7 +220,8 @@ async function backup(r: Running, password: string): Promise<Answer> {
 async function restore(r: Running, text: string, password: string): Promise<Answer> {
   const restored = await restoreBackup(text, password);
   if (!restored.ok) return restored;
-  const added = await r.vault.add(restored.name, restored.wallet, true);
+  const taken = (await r.vault.list()).some((w) => w.name === restored.name);
+  const added = await r.vault.add(taken ? `${restored.name} (restored)` : restored.name, restored.wallet, true);
   walletsChannel.postMessage("changed");
   return { ok: true, value: added.id };
 }

@@ -4,6 +4,7 @@
  * sees the coins. A new tab opens the last wallet used; a rename shows in the
  * other tab's list; switching opens the chosen wallet.
  */
+import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../support/native-process.ts";
@@ -82,4 +83,81 @@ describe("several wallets in one browser", () => {
     await three.getByTestId("wallet-select").scrollIntoViewIfNeeded();
     await three.screenshot({ path: `${SHOTS}wallets-04-tab3-switched.png` });
   }, 360_000);
+});
+
+describe("a backup file", () => {
+  it("downloads encrypted, restores in a fresh browser to the same address, and refuses a wrong password or file at its field", async () => {
+    const first = await openPage(await stage.context(), stage.relay.url, "backup");
+    const address = await text(first, "address");
+    await first.getByTestId("backup-reminder").waitFor();
+    // Too short a password: refused next to the field, nothing downloaded.
+    await first.getByTestId("backup-password").fill("short");
+    await first.getByTestId("backup-password-repeat").fill("short");
+    await first.getByTestId("backup-download").click();
+    await first.getByText(/at least 8 characters/).waitFor();
+    const password = "correct horse battery";
+    await first.getByTestId("backup-password").fill(password);
+    await first.getByTestId("backup-password-repeat").fill(password);
+    const [download] = await Promise.all([first.waitForEvent("download"), first.getByTestId("backup-download").click()]);
+    const file = `${stage.dist}/../backup-${Date.now()}.json`;
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/^tabnode-Wallet-1-[0-9a-f]{8}\.json$/);
+    const saved = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    expect(saved).toMatchObject({ format: "tabnode-wallet-backup", address, cipher: "AES-GCM", kdf: { name: "PBKDF2", hash: "SHA-256", iterations: 600_000 } });
+    expect(JSON.stringify(saved)).not.toContain((await exportedKey(first)).slice(0, 16));
+    await until("the reminder gone once backed up", async () => (await first.getByTestId("backup-reminder").count()) === 0, 10_000);
+    await first.getByTestId("backup-download").scrollIntoViewIfNeeded();
+    await first.screenshot({ path: `${SHOTS}backup-01-downloaded.png` });
+
+    // A fresh browser profile: its own new wallet, then the restore.
+    const fresh = await openPage(await stage.context(), stage.relay.url, "restore");
+    expect(await text(fresh, "address")).not.toBe(address);
+    await fresh.locator("summary", { hasText: "Restore a wallet from a backup file" }).click();
+    await fresh.getByTestId("restore-file").setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello":1}') });
+    await fresh.getByTestId("restore-password").fill(password);
+    await fresh.getByTestId("restore-submit").click();
+    expect(await fresh.getByTestId("restore-file-error").textContent()).toMatch(/not a Tabnode wallet backup/);
+    await fresh.getByTestId("restore-file").setInputFiles(file);
+    await fresh.getByTestId("restore-password").fill("wrong password");
+    await fresh.getByTestId("restore-submit").click();
+    const passwordError = fresh.locator('[data-testid="restore-password"] ~ .field-error');
+    await passwordError.waitFor({ timeout: 20_000 });
+    expect(await passwordError.textContent()).toMatch(/does not open this backup/);
+    await fresh.getByTestId("restore-submit").scrollIntoViewIfNeeded();
+    await fresh.screenshot({ path: `${SHOTS}backup-02-wrong-password.png` });
+
+    await fresh.getByTestId("restore-password").fill(password);
+    await fresh.getByTestId("restore-submit").click();
+    await walletShown(fresh, address);
+    expect(await options(fresh)).toEqual([expect.stringMatching(/^Wallet 1 \(/), expect.stringMatching(/^Wallet 1 \(restored\) \(/)]);
+    // A restored wallet is one the person holds a backup of: no reminder.
+    expect(await fresh.getByTestId("backup-reminder").count()).toBe(0);
+    await fresh.screenshot({ path: `${SHOTS}backup-03-restored.png` });
+  }, 120_000);
+});
+
+async function exportedKey(page: Page): Promise<string> {
+  await page.getByRole("button", { name: "Show the private key…" }).click();
+  await page.getByRole("button", { name: "Show my private key" }).click();
+  const key = (await page.locator(".secret").textContent()) ?? "";
+  await page.getByRole("button", { name: "Hide" }).click();
+  expect(key).toMatch(/^[0-9a-f]{64}$/);
+  return key;
+}
+
+describe("the storage notice", () => {
+  it("explains the risk, and once dismissed stays away after a reload", async () => {
+    const page = await openPage(await stage.context(), stage.relay.url, "storage");
+    const notice = page.getByTestId("storage-notice");
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/may clear it when the disk runs low.*backup file/);
+    await page.screenshot({ path: `${SHOTS}storage-01-notice.png` });
+    await page.getByTestId("storage-dismiss").click();
+    expect(await notice.count()).toBe(0);
+    await page.reload();
+    await walletShown(page);
+    // The storage question is asked at start, before the worker opens the relay: by "connected" the notice would be up.
+    await until("relay connected", async () => (await text(page, "relay-status")).includes("connected"), 20_000);
+    expect(await page.getByTestId("storage-notice").count()).toBe(0);
+  }, 60_000);
 });
