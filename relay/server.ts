@@ -3,6 +3,8 @@
  * WebSocket endpoints: `/tab` for tabs (the envelope) and `/peer/<id>` for
  * whoever dials a tab's address (plain JeChain frames).
  */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -12,7 +14,10 @@ import type { RelayContext } from "./context.ts";
 import { MAX_HEADER_BYTES } from "./envelope.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { HeldBytes } from "./held-bytes.ts";
+import { apiHosts } from "../src/cli/api-access.ts";
+import { removeCookie, writeCookie } from "../src/platform/cookie-file.ts";
 import { createHttpApp } from "./http.ts";
+import { relayMetrics } from "./metrics.ts";
 import { LOOP_MARK_HEADER, LoopMarks } from "./loop-mark.ts";
 import { publicBase, resolveOptions, type RelayConfig, type RelayOptions } from "./options.ts";
 import { acceptPeerSocket } from "./peer-inbound.ts";
@@ -32,6 +37,8 @@ export interface RelayHandle {
   /** Tab addresses are `${publicBase}/peer/<id>`. */
   readonly publicBase: string;
   readonly options: RelayOptions;
+  /** The operator's token for GET /metrics (also in `dataDir/.cookie` when a data directory is set). */
+  readonly operatorToken: string;
   stats(): RelayStats;
   close(): Promise<void>;
 }
@@ -71,13 +78,26 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   const tabs = new TabRegistry(ctx);
   const stats = () => snapshot(ctx, tabs.all(), (performance.now() - startedAt) / 1000);
 
-  const server = createServer(createHttpApp(options.staticDir, stats));
+  // The operator's token, as the native node's: a fresh cookie at each start, readable by this user only.
+  let operatorToken: string;
+  if (options.dataDir === null) operatorToken = randomBytes(32).toString("hex");
+  else {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    operatorToken = writeCookie(options.dataDir);
+  }
+  const access = {
+    hosts: apiHosts(options.publicUrl ?? `ws://${options.host.includes(":") ? `[${options.host}]` : options.host}`, options.apiHosts),
+    tokens: options.apiToken === null ? [operatorToken] : [operatorToken, options.apiToken],
+  };
+  let closing = false;
+  const server = createServer(
+    createHttpApp({ staticDir: options.staticDir, stats, health: () => ({ status: closing ? "stopping" : "ok" }), metrics: relayMetrics(stats), access }),
+  );
   const wsOptions = { noServer: true, perMessageDeflate: false } as const;
   // A tab's message is a header plus a frame; up to twice the frame limit it
   // gets an error event (and stays), beyond that ws closes it with 1009.
   const tabServer = new WebSocketServer({ ...wsOptions, maxPayload: 2 * options.limits.maxFrameBytes + MAX_HEADER_BYTES });
   const peerServer = new WebSocketServer({ ...wsOptions, maxPayload: options.limits.maxFrameBytes });
-  let closing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -102,6 +122,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err) => {
       ctx.heartbeat.stop();
+      if (options.dataDir !== null) removeCookie(options.dataDir, operatorToken);
       reject(err);
     });
     server.listen(options.port, options.host, () => resolve());
@@ -118,6 +139,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     tabUrl: `ws://${host}:${port}/tab`,
     publicBase: base,
     options,
+    operatorToken,
     stats,
     async close() {
       if (closing) return;
@@ -134,6 +156,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      if (options.dataDir !== null) removeCookie(options.dataDir, operatorToken);
     },
   };
 }

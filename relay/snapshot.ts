@@ -15,6 +15,8 @@ export interface RelayStats {
   readonly peers: { readonly home: string | null; readonly native: readonly string[] };
   readonly framesForwarded: number;
   readonly bytesForwarded: number;
+  /** Links dialed for tabs that opened. */
+  readonly dialsOpened: number;
   /** Bytes held for forwarding (queued on dialing links, unsent on any socket): now, the most ever, and the budget. */
   readonly buffered: { readonly bytes: number; readonly peakBytes: number; readonly limitBytes: number };
   readonly framesDropped: ReasonCounts;
@@ -45,6 +47,7 @@ export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, uptimeSeconds: 
     peers: { home: options.homeNode, native: options.peers.filter((p) => p !== options.homeNode) },
     framesForwarded: counters.framesForwarded,
     bytesForwarded: counters.bytesForwarded,
+    dialsOpened: counters.dialsOpened,
     buffered: { bytes: held.bytes, peakBytes: held.peakBytes, limitBytes: held.limitBytes },
     framesDropped: { ...counters.framesDropped },
     connectionsClosed: { ...counters.connectionsClosed },

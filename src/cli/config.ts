@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { VERIFIERS, type VerifierName } from "../platform/node-verifier.ts";
 import type { DialPolicy } from "../protocol/dial-rule.ts";
-import { parseApiHost, type ApiHost } from "./api-access.ts";
+import { parseApiHostList, parseApiToken, type ApiHost } from "./api-access.ts";
 
 const isVerifierName = (v: string): v is VerifierName => (VERIFIERS as readonly string[]).includes(v);
 
@@ -89,15 +89,10 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const peers = list(env.PEERS);
   const loopbackText = env.ALLOW_LOOPBACK ?? "1";
   if (loopbackText !== "0" && loopbackText !== "1") return { ok: false, error: `ALLOW_LOOPBACK must be 0 or 1, got ${JSON.stringify(loopbackText)}` };
-  const apiHosts: ApiHost[] = [];
-  for (const text of list(env.API_HOSTS)) {
-    const host = parseApiHost(text);
-    if (host === null) return { ok: false, error: `API_HOSTS holds host names or host:port, got ${JSON.stringify(text)}` };
-    apiHosts.push(host);
-  }
-  const apiToken = env.API_TOKEN?.trim() || null;
-  // Visible ASCII only, so it fits a header as is; long enough that guessing it is hopeless.
-  if (apiToken !== null && !/^[\x21-\x7e]{16,256}$/.test(apiToken)) return { ok: false, error: "API_TOKEN must be 16 to 256 visible ASCII characters (no spaces)" };
+  const apiHosts = parseApiHostList(env.API_HOSTS);
+  if (!apiHosts.ok) return apiHosts;
+  const apiToken = parseApiToken(env.API_TOKEN);
+  if (!apiToken.ok) return apiToken;
   return {
     ok: true,
     config: {
@@ -114,8 +109,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       verifier,
       allowPrivate: env.ALLOW_PRIVATE === "1",
       allowLoopback: loopbackText === "1",
-      apiHosts,
-      apiToken,
+      apiHosts: apiHosts.hosts,
+      apiToken: apiToken.token,
     },
   };
 }

@@ -21,6 +21,7 @@ import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-b
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
 import { Connections, DEFAULT_CONNECTION_BOUNDS, type ConnectionBounds, type DialResult } from "./connections.ts";
 import type { Peer, PeerView } from "./peers.ts";
+import { NodeCounts } from "./node-counts.ts";
 import { Intervals, LogBudget } from "./rate-limit.ts";
 import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
@@ -104,6 +105,8 @@ export class PeerNode implements LinkHandler {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly connections: Connections;
+  /** What it has taken and refused since it started (GET /metrics). */
+  readonly counts = new NodeCounts();
   private readonly streams: ChainStreams;
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly replies = new Intervals();
@@ -153,6 +156,7 @@ export class PeerNode implements LinkHandler {
       {
         take: (peer, headers, announced, done) => this.takeStream(peer, headers, announced, done),
         junk: (peer, reason, detail) => {
+          this.counts.blockRefused(reason);
           this.say(`drop ${reason}`, `drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
           this.connections.punish(peer, `junk in a chain stream (${reason})`);
         },
@@ -341,6 +345,7 @@ export class PeerNode implements LinkHandler {
       case MessageType.RequestInfo:
         return this.onRequest(peer, m);
       case MessageType.SendChain:
+        this.counts.streamBlocksReceived++;
         return this.streams.push(peer, m.data.block, m.data.difficulty ?? null, m.data.finished);
       case MessageType.SendInfo:
         // This node asks for a peer's mempool with REQUEST_CHECK: an answer to nothing is not an order.
@@ -386,9 +391,11 @@ export class PeerNode implements LinkHandler {
   private onTransaction(peer: Peer | null, value: unknown): Result<{ tx: SignedTransaction }> {
     const r = this.mempool.admit(value, this.chain.ledger);
     if (!r.ok) {
+      this.counts.transactionRefused(r.reason);
       if (peer !== null) this.refused(peer, "transaction", r.reason, r.detail);
       return r;
     }
+    this.counts.transactionAccepted();
     if (peer !== null) this.connections.served(peer, "tx");
     const frame = encodeFrame(MessageType.CreateTransaction, r.checked.tx);
     this.broadcast(frame, peer);
@@ -399,6 +406,7 @@ export class PeerNode implements LinkHandler {
   private onBlock(peer: Peer | null, value: unknown, announced: number): Result<{ change: ChainChange }> {
     const r = this.chain.addBlock(value, announced, this.env.now());
     if (!r.ok) {
+      this.counts.blockRefused(r.reason);
       if (peer !== null) this.refused(peer, "block", r.reason, r.detail);
       return r;
     }
@@ -407,6 +415,7 @@ export class PeerNode implements LinkHandler {
       return { ok: true, change: r };
     }
     if (r.status === "extended" || r.status === "reorg") {
+      this.counts.blockAccepted(peer === null ? "mined" : "live", r.added.length);
       if (peer !== null) this.connections.served(peer, "block");
       this.commit(r, () => this.broadcast(encodeFrame(MessageType.ReplaceChain, [value as Block, announced]), peer));
     }
@@ -477,11 +486,13 @@ export class PeerNode implements LinkHandler {
   private takeStream(peer: Peer, headers: readonly CheckedHeader[], announced: readonly (number | null)[], done: boolean): TakeOutcome {
     const r = this.chain.addHeaders(headers, announced, this.env.now());
     if (!r.ok) {
+      this.counts.blockRefused(r.reason);
       this.refused(peer, "chain stream", r.reason, r.detail);
       return "refused";
     }
     if (r.status === "light") return "light";
     if (r.added.length > 0) {
+      this.counts.blockAccepted("stream", r.added.length);
       this.connections.served(peer, "block");
       const ahead = this.verifyPool === null ? "" : `; ${this.verifyPool.verified} signatures verified ahead in ${this.verifyPool.size} threads so far`;
       this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}${ahead}`);
