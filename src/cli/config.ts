@@ -39,7 +39,8 @@ Environment:
 
 HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
 /api/balance/:address, /api/mempool, /api/mining; POST /api/transactions.
-Operator actions, POST /api/mining and POST /api/peers, need the header
+Operator actions, POST /api/mining and POST /api/peers, and GET /metrics
+(Prometheus text format) need the header
   Authorization: Bearer <token>   (the token: cat DATA_DIR/.cookie, written at each start)
 Requests whose Host header names another host are refused (DNS rebinding).
 `;
