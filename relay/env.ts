@@ -79,6 +79,9 @@ export function configFromEnv(env: Env): EnvResult {
   const apiToken = parseApiToken(env.API_TOKEN);
   if (!apiToken.ok) errors.push(apiToken.error);
   const port = integer("PORT", 0) ?? 8080;
+  const relays = (given("RELAYS") ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  for (const r of relays) if (!/^(https?|wss?):\/\/[^\s,]+$/.test(r) || !URL.canParse(r)) errors.push(`RELAYS: ${JSON.stringify(r)} is not an http(s):// or ws(s):// URL`);
+  const pollMs = integer("RELAYS_POLL_MS", 100);
   const config: RelayConfig = {
     port,
     host: given("HOST") ?? "127.0.0.1",
@@ -86,6 +89,8 @@ export function configFromEnv(env: Env): EnvResult {
     peers: peers.map((p) => wsAddress("PEERS", p)).filter((p): p is string => p !== undefined),
     homeNode: home === undefined ? null : (wsAddress("HOME_NODE", home) ?? null),
     trustProxy: flag("TRUST_PROXY") ?? false,
+    relays,
+    ...(pollMs === undefined ? {} : { relaysPollMs: pollMs }),
     dataDir: given("DATA_DIR") ?? `data/relay-${port}`,
     apiHosts: apiHosts.ok ? apiHosts.hosts : [],
     apiToken: apiToken.ok ? apiToken.token : null,

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import express, { type Express } from "express";
 import type { Registry } from "prom-client";
 import { hostGuard, operatorGuard, type ApiAccess } from "../src/cli/api-guard.ts";
+import { PEER_LIST_PATH } from "./neighbours.ts";
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en">
@@ -28,17 +29,22 @@ const PLACEHOLDER = `<!doctype html>
 export interface HttpSides {
   readonly staticDir: string;
   readonly stats: () => object;
+  /** This relay's own peers, for other relays (relay/neighbours.ts). */
+  readonly peers: () => object;
   /** The health check's body; status 200 while the relay takes tabs, 503 once it is stopping. */
   readonly health: () => { readonly status: "ok" | "stopping" };
   readonly metrics: Registry;
   readonly access: ApiAccess;
 }
 
-export function createHttpApp({ staticDir, stats, health, metrics, access }: HttpSides): Express {
+export function createHttpApp({ staticDir, stats, peers, health, metrics, access }: HttpSides): Express {
   const app = express();
   app.disable("x-powered-by");
   app.get("/api/relay", (_req, res) => {
     res.set("Cache-Control", "no-store").json(stats());
+  });
+  app.get(PEER_LIST_PATH, (_req, res) => {
+    res.set("Cache-Control", "no-store").json(peers());
   });
   app.get("/api/health", (_req, res) => {
     const h = health();

@@ -6,10 +6,11 @@
  */
 import type { Registry } from "prom-client";
 import { byReason, newRegistry, readCounter, readGauge } from "../src/platform/metrics-registry.ts";
+import type { NeighbourState } from "./neighbours.ts";
 import { RelayReason } from "./reasons.ts";
 import type { RelayStats } from "./snapshot.ts";
 
-export function relayMetrics(stats: () => RelayStats): Registry {
+export function relayMetrics(stats: () => RelayStats, neighbours: () => readonly NeighbourState[]): Registry {
   const r = newRegistry();
   // One snapshot serves every metric of a scrape (the tab records are walked
   // once); it is forgotten at the end of the turn, so no scrape reads an old one.
@@ -64,5 +65,17 @@ export function relayMetrics(stats: () => RelayStats): Registry {
   readGauge(r, { name: "tabnode_relay_held_bytes", help: "Bytes held for forwarding now (queued on dialing links, unsent on any socket).", read: () => now().buffered.bytes });
   readGauge(r, { name: "tabnode_relay_held_bytes_peak", help: "The most bytes ever held for forwarding at once.", read: () => now().buffered.peakBytes });
   readGauge(r, { name: "tabnode_relay_held_bytes_limit", help: "maxTotalBufferedBytes: past it frames are dropped (relay-memory).", read: () => now().buffered.limitBytes });
+  readGauge(r, {
+    name: "tabnode_relay_neighbour_peers",
+    help: "Peers each other relay (RELAYS) serves, as last heard.",
+    labelNames: ["relay"],
+    read: () => neighbours().map((n) => [{ relay: n.url }, n.peers] as const),
+  });
+  readGauge(r, {
+    name: "tabnode_relay_neighbour_up",
+    help: "1 when the last poll of that relay got its peer list.",
+    labelNames: ["relay"],
+    read: () => neighbours().map((n) => [{ relay: n.url }, n.up ? 1 : 0] as const),
+  });
   return r;
 }

@@ -47,6 +47,10 @@ export interface RelayOptions {
   readonly trustProxy: boolean;
   readonly limits: RelayLimits;
   readonly dial: DialPolicy;
+  /** Other relays (their http(s):// base URLs), whose peers this relay's tabs are told of (relay/neighbours.ts). */
+  readonly relays: readonly string[];
+  /** How often each of them is asked for its peers. */
+  readonly relaysPollMs: number;
   /** Where the operator's token is written (`.cookie`, 0600) at each start; null: kept in memory only (RelayHandle.operatorToken). */
   readonly dataDir: string | null;
   /** Host names the operator endpoints (GET /metrics) answer besides loopback and the public URL's host. */
@@ -93,6 +97,8 @@ export const DEFAULT_OPTIONS: RelayOptions = {
   trustProxy: false,
   limits: DEFAULT_LIMITS,
   dial: DEFAULT_DIAL_POLICY,
+  relays: [],
+  relaysPollMs: 10_000,
   dataDir: null,
   apiHosts: [],
   apiToken: null,

@@ -76,7 +76,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     loopMarks: new LoopMarks(),
   };
   const tabs = new TabRegistry(ctx);
-  const stats = () => snapshot(ctx, tabs.all(), (performance.now() - startedAt) / 1000);
+  const stats = () => snapshot(ctx, tabs.all(), tabs.neighbours.states(), (performance.now() - startedAt) / 1000);
 
   // The operator's token, as the native node's: a fresh cookie at each start, readable by this user only.
   let operatorToken: string;
@@ -90,8 +90,9 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     tokens: options.apiToken === null ? [operatorToken] : [operatorToken, options.apiToken],
   };
   let closing = false;
+  let base = "";
   const server = createServer(
-    createHttpApp({ staticDir: options.staticDir, stats, health: () => ({ status: closing ? "stopping" : "ok" }), metrics: relayMetrics(stats), access }),
+    createHttpApp({ staticDir: options.staticDir, stats, peers: () => tabs.peerList(base), health: () => ({ status: closing ? "stopping" : "ok" }), metrics: relayMetrics(stats, () => tabs.neighbours.states()), access }),
   );
   const wsOptions = { noServer: true, perMessageDeflate: false } as const;
   // A tab's message is a header plus a frame; up to twice the frame limit it
@@ -129,8 +130,9 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   });
   const port = (server.address() as AddressInfo).port;
   ctx.dial.port = port;
-  const base = publicBase(options, port);
+  base = publicBase(options, port);
   tabs.bindAddresses(peerPrefixes(base, options, port));
+  tabs.neighbours.start();
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
 
   return {

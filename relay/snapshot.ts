@@ -3,6 +3,7 @@
  * cannot drift from the truth) plus the running counters.
  */
 import type { RelayContext } from "./context.ts";
+import type { NeighbourState } from "./neighbours.ts";
 import type { ReasonCounts } from "./stats.ts";
 import type { Tab } from "./tab.ts";
 
@@ -13,6 +14,8 @@ export interface RelayStats {
   /** inbound: sockets dialed to tab addresses; outbound: sockets the relay dialed for tabs; tabToTab: in-process links. */
   readonly links: { readonly inbound: number; readonly outbound: number; readonly tabToTab: number };
   readonly peers: { readonly home: string | null; readonly native: readonly string[] };
+  /** The other relays this one is told of (RELAYS): how many, how many answered the last poll, the peers they serve (their URLs only in GET /metrics). */
+  readonly relays: { readonly known: number; readonly up: number; readonly peers: number };
   readonly framesForwarded: number;
   readonly bytesForwarded: number;
   /** Links dialed for tabs that opened. */
@@ -24,7 +27,7 @@ export interface RelayStats {
   readonly linksRefused: ReasonCounts;
 }
 
-export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, uptimeSeconds: number): RelayStats {
+export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, relays: readonly NeighbourState[], uptimeSeconds: number): RelayStats {
   let connected = 0;
   let away = 0;
   let inbound = 0;
@@ -45,6 +48,7 @@ export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, uptimeSeconds: 
     tabs: { connected, away },
     links: { inbound, outbound, tabToTab },
     peers: { home: options.homeNode, native: options.peers.filter((p) => p !== options.homeNode) },
+    relays: { known: relays.length, up: relays.filter((r) => r.up).length, peers: relays.reduce((n, r) => n + r.peers, 0) },
     framesForwarded: counters.framesForwarded,
     bytesForwarded: counters.bytesForwarded,
     dialsOpened: counters.dialsOpened,

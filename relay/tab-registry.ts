@@ -8,6 +8,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
 import { PeerNews } from "./discovery.ts";
+import { Neighbours, type PeerList } from "./neighbours.ts";
 import type { PeerInfo, RelayEvent } from "./envelope.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
 import { Tab } from "./tab.ts";
@@ -27,11 +28,19 @@ export class TabRegistry {
   private peerPrefixes: readonly string[] = [];
   private stopping = false;
   private readonly news = new PeerNews(() => this.byId.values());
+  /** Other relays' peers (RELAYS), told to the tabs here as this relay's own are. */
+  readonly neighbours: Neighbours;
 
   constructor(private readonly ctx: RelayContext) {
     const { homeNode, peers } = ctx.options;
     const natives = peers.filter((a) => a !== homeNode).map((address): PeerInfo => ({ address, kind: "native" }));
     this.fixedPeers = homeNode === null ? natives : [{ address: homeNode, kind: "home" }, ...natives];
+    const fixed = new Set(this.fixedPeers.map((p) => p.address));
+    this.neighbours = new Neighbours(ctx.options.relays, ctx.options.relaysPollMs, {
+      isOwn: (address) => fixed.has(address) || this.localTarget(address) !== null,
+      join: (peer) => this.news.join(peer),
+      leave: (peer) => this.news.leave(peer),
+    });
   }
 
   bindAddresses(peerPrefixes: readonly string[]): void {
@@ -104,10 +113,27 @@ export class TabRegistry {
     };
   }
 
+  /**
+   * This relay's tabs and other relays' peers, taken in turn: a tab's address
+   * book takes only the first few a source names, so with relays side by side
+   * it hears of peers on both.
+   */
   private peersFor(tab: Tab): PeerInfo[] {
     const tabs: PeerInfo[] = [];
     for (const other of this.byId.values()) if (other !== tab) tabs.push({ address: other.address, kind: "tab" });
-    return [...this.fixedPeers, ...tabs];
+    const remote = this.neighbours.peers();
+    const mixed: PeerInfo[] = [];
+    for (let i = 0; i < Math.max(tabs.length, remote.length); i++) {
+      if (i < tabs.length) mixed.push(tabs[i]!);
+      if (i < remote.length) mixed.push(remote[i]!);
+    }
+    return [...this.fixedPeers, ...mixed];
+  }
+
+  /** What this relay serves to other relays (GET /api/relay/peers): its own peers only, never its neighbours'. */
+  peerList(publicBase: string): PeerList {
+    const tabs = [...this.byId.values()].map((t): PeerInfo => ({ address: t.address, kind: "tab" }));
+    return { relay: publicBase, peers: [...this.fixedPeers, ...tabs] };
   }
 
   /** A tab of this relay named by an address: the Tab, "unknown" for one of ours with no such id, null if not ours. */
@@ -135,6 +161,7 @@ export class TabRegistry {
   shutdown(): void {
     this.stopping = true;
     this.news.stop();
+    this.neighbours.stop();
     for (const tab of [...this.byId.values()]) {
       if (tab.graceTimer !== null) clearTimeout(tab.graceTimer);
       if (tab.socket !== null) closeWith(tab.socket, RelayReason.ShuttingDown);
