@@ -56,8 +56,8 @@ export class Metrics {
 }
 
 /** Scrapes with the token and parses; fails unless the answer is 200 in the Prometheus text format. */
-export async function scrape(port: number, token: string, host?: string): Promise<Metrics> {
-  const r = await getMetrics(port, host === undefined ? { token } : { token, host });
+export async function scrape(port: number, token: string, where: { readonly host?: string; readonly path?: string } = {}): Promise<Metrics> {
+  const r = await getMetrics(port, { ...where, token });
   if (r.status !== 200) throw new Error(`GET /metrics: ${r.status} ${r.text.slice(0, 200)}`);
   if (!r.contentType.startsWith("text/plain; version=0.0.4")) throw new Error(`GET /metrics: content type ${r.contentType}`);
   return new Metrics(r.text);
