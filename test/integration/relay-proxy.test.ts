@@ -2,8 +2,10 @@
  * The relay deployed as docs/deploy.md says: its own process (relay/main.ts),
  * behind a reverse proxy (http-proxy-middleware, started here) that serves it
  * under a path prefix, with PUBLIC_URL naming the proxy and TRUST_PROXY on.
- * Tabs connect through the proxy and get addresses under PUBLIC_URL; a native
- * node (a real process) reaches a tab through the proxy at that address; the
+ * Tabs connect through the proxy and get addresses under PUBLIC_URL (wss://
+ * when the proxy terminates TLS, with a certificate made for the test); a
+ * native node (a real process) reaches a tab through the proxy at that
+ * address; the
  * health check and the operator's metrics answer through it; the proxy's
  * X-Forwarded-For counts tabs per client; and the loop mark stops the relay
  * from dialing itself through the proxy. Everything on 127.0.0.1.
@@ -15,13 +17,17 @@ import { startRelayProcess, type RelayProcess } from "../support/relay-process.t
 import { RelayTab } from "../support/relay-tab.ts";
 import { startReverseProxy, type ReverseProxy } from "../support/reverse-proxy.ts";
 import { startTabNode, type TabNode } from "../support/tab-node.ts";
+import { selfSignedLoopbackCert, type TlsIdentity } from "../support/tls-cert.ts";
 
 const PREFIX = "/relay-a";
 let proxy: ReverseProxy | null = null;
 let relay: RelayProcess | null = null;
+let cert: TlsIdentity | null = null;
 const tabs: (TabNode | RelayTab)[] = [];
 afterEach(async () => {
   for (const t of tabs.splice(0)) await ("node" in t ? t.close() : t.disconnect());
+  cert?.remove();
+  cert = null;
   await relay?.stop();
   relay = null;
   await proxy?.close();
@@ -29,8 +35,8 @@ afterEach(async () => {
   await stopAll();
 });
 
-async function relayBehindProxy(home: NodeProcess): Promise<{ proxy: ReverseProxy; relay: RelayProcess }> {
-  proxy = await startReverseProxy(PREFIX);
+async function relayBehindProxy(home: NodeProcess, tls?: TlsIdentity): Promise<{ proxy: ReverseProxy; relay: RelayProcess }> {
+  proxy = await startReverseProxy(PREFIX, tls);
   relay = await startRelayProcess({ PUBLIC_URL: proxy.publicUrl, TRUST_PROXY: "1", HOME_NODE: home.address, RELAY_MAX_TABS_PER_IP: "2" });
   proxy.target = relay.url;
   return { proxy, relay };
@@ -40,13 +46,16 @@ const linkedTo = async (n: NodeProcess, address: string) =>
   ((await n.get("/api/status")).peers as { address: string | null; direction: string; paired: boolean }[]).some((p) => p.address === address && p.direction === "out" && p.paired);
 
 describe("the relay behind a reverse proxy with a path prefix", () => {
-  it("gives tabs addresses under PUBLIC_URL that native nodes reach through the proxy", async () => {
-    const home = await startNode();
-    const { proxy, relay } = await relayBehindProxy(home);
-    const publicBase = `ws://127.0.0.1:${proxy.port}${PREFIX}`;
+  it("gives tabs wss:// addresses under PUBLIC_URL that native nodes reach through the TLS proxy", async () => {
+    cert = selfSignedLoopbackCert();
+    // The native node trusts the test's certificate as it would a public CA's.
+    const home = await startNode({ NODE_EXTRA_CA_CERTS: cert.certFile });
+    const { proxy, relay } = await relayBehindProxy(home, cert);
+    const publicBase = `wss://127.0.0.1:${proxy.port}${PREFIX}`;
+    expect(proxy.publicUrl).toBe(`https://127.0.0.1:${proxy.port}${PREFIX}`);
 
     // A tab (the page worker's node) reaches the relay at the proxy's prefix, as the page would from its own URL.
-    const tab = await startTabNode(`${proxy.publicUrl}/`);
+    const tab = await startTabNode(`${proxy.publicUrl}/`, { ca: cert.cert });
     tabs.push(tab);
     expect(tab.address()).toMatch(new RegExp(`^${publicBase}/peer/[A-Za-z0-9_-]{12}$`));
 
@@ -64,12 +73,12 @@ describe("the relay behind a reverse proxy with a path prefix", () => {
     expect((await home.get("/api/status")).tip).toBe(tab.node.chain.tip().block.hash);
 
     // The health check and the operator's metrics, through the proxy.
-    const health = await getMetrics(proxy.port, { path: `${PREFIX}/api/health` });
+    const health = await getMetrics(proxy.port, { path: `${PREFIX}/api/health`, ca: cert.cert });
     expect(health.status).toBe(200);
-    const m = await scrape(proxy.port, cookieOf(relay.dataDir), { path: `${PREFIX}/metrics` });
+    const m = await scrape(proxy.port, cookieOf(relay.dataDir), { path: `${PREFIX}/metrics`, ca: cert.cert });
     expect(m.value("tabnode_relay_links", { kind: "inbound" })).toBe(1);
     expect(m.value("tabnode_relay_frames_forwarded_total")).toBeGreaterThan(0);
-    expect((await getMetrics(proxy.port, { path: `${PREFIX}/metrics` })).status).toBe(401);
+    expect((await getMetrics(proxy.port, { path: `${PREFIX}/metrics`, ca: cert.cert })).status).toBe(401);
     expect((await relay.stats()).framesDropped).toEqual({});
   });
 

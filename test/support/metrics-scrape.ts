@@ -5,7 +5,8 @@
  * Requests go to 127.0.0.1 with any Host header (fetch() will not send
  * another host's name).
  */
-import { request } from "node:http";
+import { request, type IncomingMessage } from "node:http";
+import { request as tlsRequest } from "node:https";
 import parsePrometheusTextFormat, { type MetricFamily } from "parse-prometheus-text-format";
 
 export interface Scrape {
@@ -14,15 +15,24 @@ export interface Scrape {
   readonly text: string;
 }
 
-export function getMetrics(port: number, options: { readonly host?: string; readonly token?: string; readonly path?: string } = {}): Promise<Scrape> {
+export interface Where {
+  readonly host?: string;
+  readonly path?: string;
+  /** Over TLS, trusting this certificate. */
+  readonly ca?: string;
+}
+
+export function getMetrics(port: number, options: Where & { readonly token?: string } = {}): Promise<Scrape> {
   const headers: Record<string, string> = { host: options.host ?? `127.0.0.1:${port}` };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   return new Promise((done, failed) => {
-    const req = request({ host: "127.0.0.1", port, path: options.path ?? "/metrics", headers }, (res) => {
+    const target = { host: "127.0.0.1", port, path: options.path ?? "/metrics", headers };
+    const answer = (res: IncomingMessage) => {
       let text = "";
       res.on("data", (chunk: Buffer) => (text += chunk.toString()));
       res.on("end", () => done({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text }));
-    });
+    };
+    const req = options.ca === undefined ? request(target, answer) : tlsRequest({ ...target, ca: options.ca }, answer);
     req.on("error", failed);
     req.end();
   });
@@ -56,7 +66,7 @@ export class Metrics {
 }
 
 /** Scrapes with the token and parses; fails unless the answer is 200 in the Prometheus text format. */
-export async function scrape(port: number, token: string, where: { readonly host?: string; readonly path?: string } = {}): Promise<Metrics> {
+export async function scrape(port: number, token: string, where: Where = {}): Promise<Metrics> {
   const r = await getMetrics(port, { ...where, token });
   if (r.status !== 200) throw new Error(`GET /metrics: ${r.status} ${r.text.slice(0, 200)}`);
   if (!r.contentType.startsWith("text/plain; version=0.0.4")) throw new Error(`GET /metrics: content type ${r.contentType}`);

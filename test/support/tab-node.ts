@@ -28,8 +28,8 @@ export interface TabNode {
   close(): Promise<void>;
 }
 
-/** Connects to a relay (its http:// or ws:// base, a path prefix allowed) and resolves once welcomed. */
-export async function startTabNode(relayUrl: string): Promise<TabNode> {
+/** Connects to a relay (its http(s):// or ws(s):// base, a path prefix allowed) and resolves once welcomed; `ca` trusts a test certificate. */
+export async function startTabNode(relayUrl: string, options: { readonly ca?: string } = {}): Promise<TabNode> {
   const logs: string[] = [];
   const platform = nodePlatform((line) => logs.push(line), await nodeVerifier("openssl"));
   const node = await PeerNode.open(new MemoryStore(), { ...DEFAULT_NODE_CONFIG, address: "" }, platform);
@@ -52,7 +52,7 @@ export async function startTabNode(relayUrl: string): Promise<TabNode> {
       peerLeave: (p) => peers.leave(p),
     },
     // ws's client has the browser's handler properties; its own event types carry more.
-    (url): TabSocket => new WebSocket(url),
+    (url): TabSocket => new WebSocket(url, options.ca === undefined ? {} : { ca: options.ca }),
   );
   node.useTransport(transport);
   const timeout = setTimeout(() => welcomed(), 10_000);
