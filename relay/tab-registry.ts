@@ -3,11 +3,11 @@
  * tabs in all and per IP, the grace period, and discovery (what each tab is
  * told about the others and about native nodes).
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
-import { PeerNews } from "./discovery.ts";
+import { Discovery } from "./discovery.ts";
 import { Neighbours, type PeerList } from "./neighbours.ts";
 import type { PeerInfo, RelayEvent } from "./envelope.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
@@ -27,7 +27,7 @@ export class TabRegistry {
   /** Every spelling of `<base>/peer/` that means this relay, the public one first; known once the port is. */
   private peerPrefixes: readonly string[] = [];
   private stopping = false;
-  private readonly news = new PeerNews(() => this.byId.values());
+  private readonly discovery = new Discovery((n) => randomInt(n));
   /** Other relays' peers (RELAYS), told to the tabs here as this relay's own are. */
   readonly neighbours: Neighbours;
 
@@ -38,8 +38,8 @@ export class TabRegistry {
     const fixed = new Set(this.fixedPeers.map((p) => p.address));
     this.neighbours = new Neighbours(ctx.options.relays, ctx.options.relaysPollMs, {
       isOwn: (address) => fixed.has(address) || this.localTarget(address) !== null,
-      join: (peer) => this.news.join(peer),
-      leave: (peer) => this.news.leave(peer),
+      join: (peer) => this.discovery.join(peer),
+      leave: (peer) => this.discovery.leave(peer),
     });
   }
 
@@ -63,7 +63,7 @@ export class TabRegistry {
     this.byId.set(id, tab);
     this.byResume.set(tab.resume, tab);
     this.countIp(ip, 1);
-    this.news.join({ address: tab.address, kind: "tab" });
+    this.discovery.join({ address: tab.address, kind: "tab" });
     return { ok: true, tab, resumed: false };
   }
 
@@ -95,7 +95,8 @@ export class TabRegistry {
     this.byResume.delete(tab.resume);
     this.countIp(tab.ip, -1);
     tab.closeLinks(reason);
-    this.news.leave({ address: tab.address, kind: "tab" });
+    this.discovery.forget(tab);
+    this.discovery.leave({ address: tab.address, kind: "tab" });
   }
 
   welcome(tab: Tab, resumed: boolean): RelayEvent {
@@ -113,21 +114,9 @@ export class TabRegistry {
     };
   }
 
-  /**
-   * This relay's tabs and other relays' peers, taken in turn: a tab's address
-   * book takes only the first few a source names, so with relays side by side
-   * it hears of peers on both.
-   */
+  /** The home node and PEERS, then a sample of this relay's tabs and other relays' peers (discovery.ts). */
   private peersFor(tab: Tab): PeerInfo[] {
-    const tabs: PeerInfo[] = [];
-    for (const other of this.byId.values()) if (other !== tab) tabs.push({ address: other.address, kind: "tab" });
-    const remote = this.neighbours.peers();
-    const mixed: PeerInfo[] = [];
-    for (let i = 0; i < Math.max(tabs.length, remote.length); i++) {
-      if (i < tabs.length) mixed.push(tabs[i]!);
-      if (i < remote.length) mixed.push(remote[i]!);
-    }
-    return [...this.fixedPeers, ...mixed];
+    return [...this.fixedPeers, ...this.discovery.welcome(tab)];
   }
 
   /** What this relay serves to other relays (GET /api/relay/peers): its own peers only, never its neighbours'. */
@@ -160,7 +149,7 @@ export class TabRegistry {
   /** Relay shutdown: every tab socket gets 1001 and every link ends; no grace, nothing is kept. */
   shutdown(): void {
     this.stopping = true;
-    this.news.stop();
+    this.discovery.stop();
     this.neighbours.stop();
     for (const tab of [...this.byId.values()]) {
       if (tab.graceTimer !== null) clearTimeout(tab.graceTimer);
