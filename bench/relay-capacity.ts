@@ -139,7 +139,7 @@ export async function runCapacity(): Promise<void> {
     Object.fromEntries(
       busy.results.map((r) => [
         `${r.rate}/s`,
-        { forwarded: r.forwardedPerSecond, lost: r.lost, "p50 ms": r.p50Ms, "p99 ms": r.p99Ms, "max ms": r.maxMs, "relay CPU %": r.relayCpuPercentOfOneCore, "µs/frame": r.relayCpuMicrosPerFrame, descheduled: r.tail.descheduled },
+        { forwarded: r.forwardedPerSecond, lost: r.lost, "p50 ms": r.p50Ms, "p99 ms": r.p99Ms, "max ms": r.maxMs, "relay CPU %": r.relayCpuPercentOfOneCore, "µs/frame": r.relayCpuMicrosPerFrame, "gen CPU %": r.generatorCpuPercentOfOneCore, "other CPU %": r.otherCpuPercentOfOneCore ?? "?", descheduled: r.tail.descheduled },
       ]),
     ),
   );

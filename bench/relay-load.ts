@@ -6,7 +6,7 @@
  * of the tail). bench/relay.ts says what each figure means.
  */
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus as machineCpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -197,6 +197,8 @@ export interface RateResult {
   readonly relayCpuPercentOfOneCore: number;
   readonly relayCpuMicrosPerFrame: number;
   readonly generatorCpuPercentOfOneCore: number;
+  /** CPU the rest of the machine used meanwhile (other work, the kernel's own), percent of one core: what the two processes competed with. */
+  readonly otherCpuPercentOfOneCore: number | null;
   readonly relay: PauseSummary;
   readonly generator: PauseSummary;
   /** The slowest 1% of frames, by what held most of their flight (percent of those frames): see attribute(). */
@@ -263,6 +265,16 @@ function attribute(flights: Flights, p99: number, relayPauses: readonly Pause[],
   };
 }
 
+/** CPU seconds the whole machine spent busy so far (all cores, /proc/stat; USER_HZ is 100 on Linux), or null off Linux. */
+function machineBusySeconds(): number | null {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Unmeasured traffic at the rate before each window: the relay's code is optimised for it, as in a relay that has been running. */
 const WARM_UP_S = 1;
 
@@ -275,11 +287,13 @@ export async function measureRate(relay: Relay, tabs: readonly BenchTab[], rate:
   const generatorStalls = new StallRecorder();
   generatorStalls.start();
   const generatorCpu = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
   const start = performance.now();
   const sent = await offer(tabs, rate, seconds, flights);
   await waitFor(() => flights.arrived >= sent, 5000);
   const windowS = (performance.now() - start) / 1000;
   const generatorUsed = process.cpuUsage(generatorCpu);
+  const machineAfter = machineBusySeconds();
   const generatorPauses = generatorStalls.take();
   const relayPauses = (await relay.ask("stalls-take")).pauses!;
   const cpuAfter = (await relay.ask("cpu")).cpuMicros!;
@@ -311,6 +325,10 @@ export async function measureRate(relay: Relay, tabs: readonly BenchTab[], rate:
     relayCpuPercentOfOneCore: Math.round((cpuAfter - cpuBefore) / 10_000 / windowS),
     relayCpuMicrosPerFrame: Number(((cpuAfter - cpuBefore) / forwarded).toFixed(1)),
     generatorCpuPercentOfOneCore: Math.round((generatorUsed.user + generatorUsed.system) / 10_000 / windowS),
+    otherCpuPercentOfOneCore:
+      machineBefore === null || machineAfter === null
+        ? null
+        : Math.max(0, Math.round(((machineAfter - machineBefore) * 1e6 - (cpuAfter - cpuBefore) - generatorUsed.user - generatorUsed.system) / 10_000 / windowS)),
     relay: summarise(relayPauses),
     generator: summarise(generatorPauses),
     tail: attribute(flights, p99, relayPauses, generatorPauses),

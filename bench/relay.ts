@@ -50,6 +50,7 @@ function report(tabsCount: number, seconds: number, placement: Placement, memory
           "relay CPU %": r.relayCpuPercentOfOneCore,
           "µs/frame": r.relayCpuMicrosPerFrame,
           "gen CPU %": r.generatorCpuPercentOfOneCore,
+          "other CPU %": r.otherCpuPercentOfOneCore ?? "?",
           "relay GC max/total ms": `${r.relay.gcMaxMs}/${r.relay.gcTotalMs} (${r.relay.gcCount})`,
           "relay stall max ms": r.relay.stallMaxMs,
           "gen GC max/total ms": `${r.generator.gcMaxMs}/${r.generator.gcTotalMs} (${r.generator.gcCount})`,
