@@ -44,8 +44,11 @@ export async function startRelayChild(args: readonly string[]): Promise<{ relay:
   const { port } = await new Promise<ChildReply>((r) => child.once("message", r));
   // The machine's cores, not this process's affinity (a second relay child would see only the core pinned to first).
   const cpus = machineCpus().length;
-  const pinned = cpus >= 2 && pin(child.pid!, cpus - 1) && pin(process.pid, 0);
-  const how = pinned ? `relay on core ${cpus - 1}, generator on core 0 (taskset -a -p -c)` : `not pinned (${cpus} core(s)${cpus >= 2 ? ", taskset failed" : ""}): relay and generator share`;
+  // BENCH_PIN=0 leaves both to the scheduler: on a machine with other work, a pinned process waits for its core while the other may be idle.
+  const wanted = process.env.BENCH_PIN !== "0";
+  const pinned = wanted && cpus >= 2 && pin(child.pid!, cpus - 1) && pin(process.pid, 0);
+  const why = !wanted ? "BENCH_PIN=0" : cpus < 2 ? `${cpus} core` : "taskset failed";
+  const how = pinned ? `relay on core ${cpus - 1}, generator on core 0 (taskset -a -p -c)` : `not pinned (${why}): relay and generator share ${cpus} core(s)`;
   const relay: Relay = {
     child,
     port: port!,
