@@ -25,7 +25,7 @@ export interface Relay {
 }
 
 /** Pins a process and all its threads to one core; false where that cannot be done. */
-function pin(pid: number, cpu: number): boolean {
+function pinTo(pid: number, cpu: number): boolean {
   try {
     execFileSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { stdio: "ignore" });
     return true;
@@ -39,15 +39,16 @@ export interface Placement {
   readonly how: string;
 }
 
-export async function startRelayChild(args: readonly string[]): Promise<{ relay: Relay; placement: Placement }> {
-  const child = fork(fileURLToPath(new URL("./relay-child.ts", import.meta.url)), [...args], { execArgv: [...process.execArgv, "--expose-gc", ...(process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean)] });
+/** pin: false leaves both processes to the scheduler (a test, or BENCH_PIN=0). */
+export async function startRelayChild(args: readonly string[], pin = process.env.BENCH_PIN !== "0"): Promise<{ relay: Relay; placement: Placement }> {
+  const execArgv = ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean)];
+  const child = fork(fileURLToPath(new URL("./relay-child.ts", import.meta.url)), [...args], { cwd: fileURLToPath(new URL("..", import.meta.url)), execArgv });
   const { port } = await new Promise<ChildReply>((r) => child.once("message", r));
   // The machine's cores, not this process's affinity (a second relay child would see only the core pinned to first).
   const cpus = machineCpus().length;
-  // BENCH_PIN=0 leaves both to the scheduler: on a machine with other work, a pinned process waits for its core while the other may be idle.
-  const wanted = process.env.BENCH_PIN !== "0";
-  const pinned = wanted && cpus >= 2 && pin(child.pid!, cpus - 1) && pin(process.pid, 0);
-  const why = !wanted ? "BENCH_PIN=0" : cpus < 2 ? `${cpus} core` : "taskset failed";
+  // Unpinned, both are left to the scheduler: on a machine with other work, a pinned process waits for its core while the other may be idle.
+  const pinned = pin && cpus >= 2 && pinTo(child.pid!, cpus - 1) && pinTo(process.pid, 0);
+  const why = !pin ? "asked not to (BENCH_PIN=0)" : cpus < 2 ? `${cpus} core` : "taskset failed";
   const how = pinned ? `relay on core ${cpus - 1}, generator on core 0 (taskset -a -p -c)` : `not pinned (${why}): relay and generator share ${cpus} core(s)`;
   const relay: Relay = {
     child,
@@ -87,12 +88,15 @@ export class Flights {
   received = new Float64Array(0);
   count = 0;
   arrived = 0;
+  /** Frames that arrived a second time, or whose index was never sent in this window. */
+  strays = 0;
 
   reset(frames: number): void {
     this.sent = new Float64Array(frames);
     this.received = new Float64Array(frames);
     this.count = 0;
     this.arrived = 0;
+    this.strays = 0;
   }
 }
 
@@ -124,7 +128,7 @@ export function connectTab(tabUrl: string, flights: Flights): Promise<BenchTab> 
         if (i < flights.received.length && flights.received[i] === 0) {
           flights.received[i] = performance.now();
           flights.arrived++;
-        }
+        } else flights.strays++;
       });
     });
   });
