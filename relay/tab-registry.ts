@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
 import { Discovery } from "./discovery.ts";
-import { Neighbours, type PeerList } from "./neighbours.ts";
+import { MAX_PEERS_PER_RELAY, Neighbours, type PeerList } from "./neighbours.ts";
 import type { PeerInfo, RelayEvent } from "./envelope.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
 import { Tab } from "./tab.ts";
@@ -119,10 +119,19 @@ export class TabRegistry {
     return [...this.fixedPeers, ...this.discovery.welcome(tab)];
   }
 
-  /** What this relay serves to other relays (GET /api/relay/peers): its own peers only, never its neighbours'. */
+  /**
+   * What this relay serves to other relays (GET /api/relay/peers): its own
+   * peers only, never its neighbours'; as many as a neighbour takes
+   * (MAX_PEERS_PER_RELAY), its longest-held tabs first, so the list is the same
+   * from one poll to the next and costs the same with 20 tabs or 20,000.
+   */
   peerList(publicBase: string): PeerList {
-    const tabs = [...this.byId.values()].map((t): PeerInfo => ({ address: t.address, kind: "tab" }));
-    return { relay: publicBase, peers: [...this.fixedPeers, ...tabs] };
+    const peers = [...this.fixedPeers];
+    for (const t of this.byId.values()) {
+      if (peers.length >= MAX_PEERS_PER_RELAY) break;
+      peers.push({ address: t.address, kind: "tab" });
+    }
+    return { relay: publicBase, peers };
   }
 
   /** A tab of this relay named by an address: the Tab, "unknown" for one of ours with no such id, null if not ours. */

@@ -85,6 +85,20 @@ describe("a relay's neighbours", () => {
     await statsUntil(relay, (s) => s.relays.up === 0 && s.relays.peers === 0, "the neighbour counted down");
   });
 
+  it("serves other relays its own peers, at most MAX_PEERS_PER_RELAY, the same from one poll to the next", async () => {
+    const relay = await h.relay({ homeNode: "ws://127.0.0.1:3", limits: { maxTabsPerIp: MAX_PEERS_PER_RELAY + 20 } });
+    const tabs = [];
+    for (let i = 0; i < MAX_PEERS_PER_RELAY + 5; i++) tabs.push((await h.tab(relay)).welcome.address);
+    const served = async () => (await (await fetch(`${relay.url}${PEER_LIST_PATH}`)).json()) as { relay: string; peers: { address: string; kind: string }[] };
+    const first = await served();
+    expect(first.relay).toBe(relay.publicBase);
+    expect(first.peers).toHaveLength(MAX_PEERS_PER_RELAY);
+    expect(first.peers[0]).toEqual({ address: "ws://127.0.0.1:3", kind: "home" });
+    // Its longest-held tabs, in the order they came.
+    expect(first.peers.slice(1).map((p) => p.address)).toEqual(tabs.slice(0, MAX_PEERS_PER_RELAY - 1));
+    expect(await served()).toEqual(first);
+  });
+
   it("counts a neighbour that answers junk as down, and keeps serving", async () => {
     const url = await fakeRelay({ status: 200, body: "{not json" });
     const relay = await h.relay({ relays: [url], relaysPollMs: 100 });
