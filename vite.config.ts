@@ -7,4 +7,6 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: "es" },
   build: { target: "es2022", sourcemap: true },
+  // Relative asset URLs: the same build works at a proxy's path prefix (https://host/relay-a/), docs/deploy.md.
+  base: "./",
 });

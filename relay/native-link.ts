@@ -110,6 +110,7 @@ export class NativeLink implements OutboundLink {
     clearTimeout(this.deadline);
     this.ctx.loopMarks.settle(this.mark);
     this.open = true;
+    this.ctx.counters.dialsOpened++;
     this.ctx.heartbeat.track(
       this.socket,
       () => {

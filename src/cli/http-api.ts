@@ -8,14 +8,10 @@ import { isCanonicalAddress } from "../core/secp.ts";
 import type { BlockInfo } from "../core/chain.ts";
 import type { MinerRunner } from "../node/miner-runner.ts";
 import type { PeerNode } from "../node/node.ts";
-import { checkOperator, isAllowedApiHost, ApiReason, type ApiHost } from "./api-access.ts";
+import { hostGuard, operatorGuard, type ApiAccess } from "./api-guard.ts";
+import { nodeMetrics } from "./node-metrics.ts";
 
-export interface ApiAccess {
-  /** Hosts answered besides loopback ones. */
-  readonly hosts: readonly ApiHost[];
-  /** Tokens that authorise operator actions: the cookie's, and API_TOKEN when set. */
-  readonly tokens: readonly string[];
-}
+export type { ApiAccess } from "./api-guard.ts";
 
 /** Routes that change what the node does, for the operator only; reads and sending a signed transaction stay open. */
 const OPERATOR_ROUTES = ["/api/mining", "/api/peers"];
@@ -39,19 +35,17 @@ function intParam(value: unknown, fallback: number): number | null {
 export function createApi(node: PeerNode, miner: MinerRunner, info: { address: string; wallet: string }, access: ApiAccess): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use((req, res, next) => {
-    if (isAllowedApiHost(req.headers.host, access.hosts)) return next();
-    const detail = `Host ${JSON.stringify((req.headers.host ?? "").slice(0, 100))} is not this node's (API_HOSTS lists more)`;
-    res.status(403).json({ reason: ApiReason.HostRefused, detail });
-  });
+  app.use(hostGuard(access.hosts));
   // Before the body is parsed: a stranger's request costs no more than its headers.
-  app.post(OPERATOR_ROUTES, (req, res, next) => {
-    const r = checkOperator(req.headers.authorization, access.tokens);
-    if (r.ok) return next();
-    if (r.status === 401) res.set("WWW-Authenticate", 'Bearer realm="tabnode"');
-    res.status(r.status).json({ reason: r.reason, detail: r.detail });
-  });
+  const operator = operatorGuard(access.tokens);
+  app.post(OPERATOR_ROUTES, operator);
   app.use(express.json({ limit: "64kb" }));
+
+  // For Prometheus (bearer_token_file: DATA_DIR/.cookie): peers, refusals and mining are the operator's to see.
+  const metrics = nodeMetrics(node, miner);
+  app.get("/metrics", operator, (_req, res, next) => {
+    metrics.metrics().then((text) => res.set("Content-Type", metrics.contentType).send(text), next);
+  });
 
   app.get("/api/status", (_req, res) => {
     const tip = node.chain.tip();

@@ -22,6 +22,7 @@ import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-b
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
 import { Connections, DEFAULT_CONNECTION_BOUNDS, type ConnectionBounds, type DialResult } from "./connections.ts";
 import type { Peer, PeerView } from "./peers.ts";
+import { NodeCounts } from "./node-counts.ts";
 import { Intervals, LogBudget } from "./rate-limit.ts";
 import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
@@ -105,6 +106,8 @@ export class PeerNode implements LinkHandler {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly connections: Connections;
+  /** What it has taken and refused since it started (GET /metrics). */
+  readonly counts = new NodeCounts();
   private readonly streams: ChainStreams;
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly replies = new Intervals();
@@ -154,6 +157,7 @@ export class PeerNode implements LinkHandler {
       {
         take: (peer, headers, announced, done) => this.takeStream(peer, headers, announced, done),
         junk: (peer, reason, detail) => {
+          this.counts.blockRefused(reason);
           this.say(`drop ${reason}`, `drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
           this.connections.punish(peer, `junk in a chain stream (${reason})`);
         },
@@ -351,6 +355,7 @@ export class PeerNode implements LinkHandler {
         return this.onRequest(peer, m);
       case MessageType.SendChain:
         peer.form ??= streamFormShown(m.data.block, m.data.finished);
+        this.counts.streamBlocksReceived++;
         return this.streams.push(peer, m.data.block, m.data.difficulty ?? null, m.data.finished);
       case MessageType.SendInfo:
         // This node asks for a peer's mempool with REQUEST_CHECK: an answer to nothing is not an order.
@@ -416,9 +421,11 @@ export class PeerNode implements LinkHandler {
     const peer = origin.answer ? null : origin.from;
     const r = this.mempool.admit(value, this.chain.ledger);
     if (!r.ok) {
+      this.counts.transactionRefused(r.reason);
       if (peer !== null) this.refused(peer, "transaction", r.reason, r.detail);
       return r;
     }
+    this.counts.transactionAccepted();
     if (peer !== null) this.connections.served(peer, "tx");
     const frame = encodeFrame(MessageType.CreateTransaction, r.checked.tx);
     if (origin.from === null) this.publish(frame);
@@ -430,6 +437,7 @@ export class PeerNode implements LinkHandler {
   private onBlock(peer: Peer | null, value: unknown, announced: number): Result<{ change: ChainChange }> {
     const r = this.chain.addBlock(value, announced, this.env.now());
     if (!r.ok) {
+      this.counts.blockRefused(r.reason);
       if (peer !== null) this.refused(peer, "block", r.reason, r.detail);
       return r;
     }
@@ -438,6 +446,7 @@ export class PeerNode implements LinkHandler {
       return { ok: true, change: r };
     }
     if (r.status === "extended" || r.status === "reorg") {
+      this.counts.blockAccepted(peer === null ? "mined" : "live", r.added.length);
       if (peer !== null) this.connections.served(peer, "block");
       const frame = encodeFrame(MessageType.ReplaceChain, [value as Block, announced]);
       this.commit(r, () => (peer === null ? this.publish(frame) : this.relay(frame, peer)));
@@ -520,11 +529,13 @@ export class PeerNode implements LinkHandler {
   private takeStream(peer: Peer, headers: readonly CheckedHeader[], announced: readonly (number | null)[], done: boolean): TakeOutcome {
     const r = this.chain.addHeaders(headers, announced, this.env.now());
     if (!r.ok) {
+      this.counts.blockRefused(r.reason);
       this.refused(peer, "chain stream", r.reason, r.detail);
       return "refused";
     }
     if (r.status === "light") return "light";
     if (r.added.length > 0) {
+      this.counts.blockAccepted("stream", r.added.length);
       this.connections.served(peer, "block");
       const ahead = this.verifyPool === null ? "" : `; ${this.verifyPool.verified} signatures verified ahead in ${this.verifyPool.size} threads so far`;
       this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}${ahead}`);

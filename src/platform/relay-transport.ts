@@ -7,14 +7,31 @@
  * with backoff and its resume token; links the relay kept through the grace
  * period carry on unseen by the node, the others close.
  */
+import type { RelayPeer } from "../node/relay-peers.ts";
 import type { Link, LinkHandler, Transport } from "../node/transport.ts";
 
+export type { RelayPeer } from "../node/relay-peers.ts";
 export type RelayState = "connecting" | "connected" | "reconnecting" | "down";
 
-export interface RelayPeer {
-  readonly address: string;
-  readonly kind: "tab" | "native" | "home";
+/**
+ * A handler of events that carry at least `E`. Written as a method so it is
+ * compared both ways: the browser's WebSocket and ws's declare handlers of
+ * their own, richer event types.
+ */
+type Handler<E> = { handle(e: E): void }["handle"];
+
+/** The part of a WebSocket the transport uses: the browser's, or a Node client's (ws) in tests. */
+export interface TabSocket {
+  onmessage: Handler<{ readonly data: unknown }> | null;
+  onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
+  readonly readyState: number;
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
 }
+export type TabSocketFactory = (url: string) => TabSocket;
+
+/** WebSocket.OPEN, the same in every implementation. */
+const OPEN = 1;
 
 export interface RelayTransportEvents {
   state(state: RelayState, detail: { attempt: number; retryInMs: number | null; reason: string | null }): void;
@@ -46,9 +63,6 @@ const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 let nextLinkId = 1;
 
-/** The browser's WebSocket, or one like it (tests in Node pass ws's). */
-export type WebSocketClass = new (url: URL) => WebSocket;
-
 /** A link, and what the relay told of its far end (whether it showed Tabnode's upgrade header). */
 interface RelayedLink {
   readonly link: Link;
@@ -56,7 +70,7 @@ interface RelayedLink {
 }
 
 export class RelayTransport implements Transport {
-  private socket: WebSocket | null = null;
+  private socket: TabSocket | null = null;
   private readonly inbound = new Map<number, Link>();
   private readonly outbound = new Map<string, RelayedLink>();
   private attempt = 0;
@@ -68,17 +82,18 @@ export class RelayTransport implements Transport {
     resume: string | null,
     private readonly handler: LinkHandler,
     private readonly events: RelayTransportEvents,
-    private readonly socketClass: WebSocketClass = WebSocket,
+    private readonly connectSocket: TabSocketFactory = (url) => new WebSocket(url),
   ) {
     this.resume = resume;
     this.open();
   }
 
   private open(): void {
-    const url = new URL("/tab", this.relayUrl.replace(/^http/, "ws"));
+    // Relative to the relay's base, so a relay behind a proxy's path prefix (https://host/relay-a/) is reached there.
+    const url = new URL("tab", this.relayUrl.replace(/^http/, "ws").replace(/\/*$/, "/"));
     if (this.resume !== null) url.searchParams.set("resume", this.resume);
     this.events.state(this.attempt === 0 ? "connecting" : "reconnecting", { attempt: this.attempt, retryInMs: null, reason: null });
-    const socket = new this.socketClass(url);
+    const socket = this.connectSocket(url.href);
     this.socket = socket;
     socket.onmessage = (e) => this.receive(typeof e.data === "string" ? e.data : "");
     socket.onclose = (e) => {
@@ -172,7 +187,7 @@ export class RelayTransport implements Transport {
 
   private sendHeader(header: object, frame?: string): void {
     const s = this.socket;
-    if (s === null || s.readyState !== s.OPEN) return;
+    if (s === null || s.readyState !== OPEN) return;
     s.send(frame === undefined ? JSON.stringify(header) : `${JSON.stringify(header)}\n${frame}`);
   }
 

@@ -75,7 +75,8 @@ function apply(e: WorkerEvent): void {
 }
 
 /** Starts the node worker once, and asks the browser to keep this site's storage. */
-export function startNode(relayUrl = location.origin): void {
+/** The relay is where the page came from: its directory, so a path prefix behind a proxy (docs/deploy.md) is kept. */
+export function startNode(relayUrl = new URL("./", location.href).href): void {
   if (worker !== null) return;
   const hardwareThreads = Math.max(1, navigator.hardwareConcurrency || 1);
   useTabnode.setState({ hardwareThreads });

@@ -8,7 +8,8 @@ import { signPayment, walletFromPrivateKey, type Wallet } from "../core/wallet.t
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
 import { IdbStore } from "../platform/idb-store.ts";
-import { RelayTransport, type RelayPeer } from "../platform/relay-transport.ts";
+import { RelayTransport } from "../platform/relay-transport.ts";
+import { RelayPeers } from "../node/relay-peers.ts";
 import { browserVerifier, browserVerifyThreads } from "../platform/browser-verify.ts";
 import type { DeviceChoice } from "../miner/thread.ts";
 import { openBrowserGpu } from "../platform/browser-gpu.ts";
@@ -38,7 +39,8 @@ interface Running {
   readonly vault: WalletVault;
   readonly store: IdbStore;
   readonly index: TxIndex;
-  readonly kinds: Map<string, RelayPeer["kind"]>;
+  /** The peers the relay names, and what it says each is. */
+  readonly relayPeers: RelayPeers;
   readonly address: string;
   wallet: Wallet | null;
   /** Kept in memory while unlocked, to encrypt an imported key the same way. */
@@ -64,28 +66,20 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
   const choice = { cpuThreads: threads, gpu: false };
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
-  const r: Running = { node, miner, choice, vault, store, index, kinds: new Map(), address: opened.address, wallet: opened.wallet, password: null };
+  const r: Running = { node, miner, choice, vault, store, index, relayPeers: new RelayPeers(node), address: opened.address, wallet: opened.wallet, password: null };
   void probeGpu();
   running = r;
   await restoreMempool(r);
   publish();
   node.on((e) => onNodeEvent(r, e));
-  // The home node is kept for good; other peers the relay names go into the address book, dialed as slots need them.
-  const dial = (peer: RelayPeer) => {
-    r.kinds.set(peer.address, peer.kind);
-    if (peer.address.length === 0) return;
-    if (peer.kind === "home") node.connect(peer.address, "relay");
-    else node.learn([peer.address], "relay");
-  };
   const transport = new RelayTransport(relayUrl, resume, node, {
     state: (state, d) => post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null }),
     welcome: (address, token, peers) => {
-      node.setAddress(address);
       post({ ev: "relay", state: "connected", address, retryInMs: null, reason: null, resume: token });
-      for (const p of peers) if (p.address !== address) dial(p);
+      r.relayPeers.welcome(address, peers);
     },
-    peerJoin: dial,
-    peerLeave: (peer) => r.kinds.delete(peer.address),
+    peerJoin: (peer) => r.relayPeers.join(peer),
+    peerLeave: (peer) => r.relayPeers.leave(peer),
   });
   node.useTransport(transport);
   setInterval(() => postMining(r), 1000);
@@ -131,7 +125,7 @@ function publish(): void {
   postMining(r);
   post({
     ev: "peers",
-    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
+    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.relayPeers.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
   });
 }
 
