@@ -22,10 +22,10 @@ import { WalletPanel } from "./components/WalletPanel.tsx";
 function Dashboard() {
   return (
     <div className="columns">
-      <div className="column">
+      <div className="column column-wallet">
         <WalletPanel />
       </div>
-      <div className="column">
+      <div className="column column-network">
         <MiningPanel />
         <PeersPanel />
         <BlockFeed />
