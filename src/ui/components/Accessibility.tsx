@@ -46,7 +46,8 @@ export function newsBetween(before: Pick<TabnodeState, "balance" | "chain" | "sy
   // A catch-up from peers brings many blocks at once: one line when it ends, not one per block.
   if (after.sync.syncing) return null;
   const parts: string[] = [];
-  if (after.chain.height > before.chain.height && before.chain.height > 0) {
+  // The first chain report is the stored chain loading, not news.
+  if (after.chain.height > before.chain.height && before.chain.tip !== "") {
     const n = after.chain.height - before.chain.height;
     parts.push(n === 1 ? `New block ${after.chain.height}.` : `${countOf(n, "new block")}, height ${after.chain.height}.`);
   }
@@ -57,20 +58,24 @@ export function newsBetween(before: Pick<TabnodeState, "balance" | "chain" | "sy
   return parts.length === 0 ? null : parts.join(" ");
 }
 
+const KEPT = 4;
+
+/** A polite log: each piece of news is a line added, which is all a screen reader reads out. */
 export function Announcer() {
-  const [message, setMessage] = useState("");
-  useEffect(
-    () =>
-      useTabnode.subscribe((after, before) => {
-        if (after.wallet.address !== before.wallet.address) return;
-        const news = newsBetween(before, after);
-        if (news !== null) setMessage(news);
-      }),
-    [],
-  );
+  const [lines, setLines] = useState<readonly { readonly id: number; readonly text: string }[]>([]);
+  useEffect(() => {
+    let id = 0;
+    return useTabnode.subscribe((after, before) => {
+      if (after.wallet.address !== before.wallet.address) return;
+      const news = newsBetween(before, after);
+      if (news !== null) setLines((prev) => [...prev.slice(1 - KEPT), { id: ++id, text: news }]);
+    });
+  }, []);
   return (
-    <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
-      {message}
+    <div className="visually-hidden" role="log" aria-live="polite" data-testid="announcer">
+      {lines.map((l) => (
+        <p key={l.id}>{l.text}</p>
+      ))}
     </div>
   );
 }
