@@ -26,6 +26,17 @@ export interface PageSession {
   close(): Promise<void>;
 }
 
+/** A tab in a new browser context (one person) of `browser`, at `url`, once its wallet's address shows; the context joins `contexts`. */
+export async function openTabIn(browser: Browser, url: string, name: string, contexts: BrowserContext[], options: { readonly viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const context = await browser.newContext(options.viewport === undefined ? {} : { viewport: options.viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
+  await page.goto(url);
+  await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
+  return page;
+}
+
 export const textOf = async (page: Page, id: string) => ((await page.getByTestId(id).first().textContent()) ?? "").trim();
 export const numberOf = async (page: Page, id: string) => Number(await textOf(page, id));
 
@@ -42,15 +53,7 @@ export async function startPageSession(): Promise<PageSession> {
     relay,
     home,
     browser,
-    async openTab(name, options = {}) {
-      const context = await browser.newContext(options.viewport === undefined ? {} : { viewport: options.viewport });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
-      await page.goto(relay.url);
-      await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
-      return page;
-    },
+    openTab: (name, options = {}) => openTabIn(browser, relay.url, name, contexts, options),
     async fund(to, amount) {
       const before = (await home.get("/api/mempool")).size as number;
       const r = await fetch(`http://127.0.0.1:${home.port}/api/transactions`, {

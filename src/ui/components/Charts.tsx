@@ -71,32 +71,20 @@ function ChartTable({ blocks }: { readonly blocks: readonly BlockRow[] }) {
   return (
     <details className="disclosure">
       <summary>The charts as a table</summary>
-      <ScrollTable label="Block times and difficulty">
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              Block
-            </th>
-            <th scope="col" className="num" title={TIME_MEANING.timestamp}>
-              Seconds since the previous timestamp
-            </th>
-            <th scope="col" className="num">
-              Difficulty
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {blocks.map((b, i) => {
-            const previous = blocks[i + 1];
-            return (
-              <tr key={b.hash}>
-                <td className="num">{b.height}</td>
-                <td className="num">{previous === undefined ? "" : round((b.timestamp - previous.timestamp) / 1000)}</td>
-                <td className="num">{b.difficulty}</td>
-              </tr>
-            );
-          })}
-        </tbody>
+      <ScrollTable
+        label="Block times and difficulty"
+        columns={[{ label: "Block", num: true }, { label: "Seconds since the previous timestamp", num: true, title: TIME_MEANING.timestamp }, { label: "Difficulty", num: true }]}
+      >
+        {blocks.map((b, i) => {
+          const previous = blocks[i + 1];
+          return (
+            <tr key={b.hash}>
+              <td className="num">{b.height}</td>
+              <td className="num">{previous === undefined ? "" : round((b.timestamp - previous.timestamp) / 1000)}</td>
+              <td className="num">{b.difficulty}</td>
+            </tr>
+          );
+        })}
       </ScrollTable>
     </details>
   );

@@ -5,7 +5,15 @@
  */
 import { useEffect, useRef, useState, type ReactNode } from "react";
 
-export function ScrollTable({ label, children }: { readonly label: string; readonly children: ReactNode }) {
+/** A column's header: its text, right-aligned figures when `num`, what it means in `title`. */
+export interface Column {
+  readonly label: string;
+  readonly num?: boolean;
+  readonly title?: string;
+}
+
+/** `children` are the body's rows. */
+export function ScrollTable({ label, columns, children }: { readonly label: string; readonly columns: readonly Column[]; readonly children: ReactNode }) {
   const box = useRef<HTMLDivElement>(null);
   const [overflows, setOverflows] = useState(false);
   useEffect(() => {
@@ -26,7 +34,18 @@ export function ScrollTable({ label, children }: { readonly label: string; reado
         </p>
       )}
       <div className="table-wrap" ref={box} role="region" aria-label={label} tabIndex={0} data-overflows={overflows}>
-        <table className="table">{children}</table>
+        <table className="table">
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.label} scope="col" className={c.num === true ? "num" : undefined} title={c.title}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
       </div>
     </div>
   );

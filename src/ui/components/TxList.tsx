@@ -22,40 +22,27 @@ export function RoleBadge({ role }: { readonly role: TxRole | undefined }) {
   );
 }
 
+const COLUMNS = [{ label: "Transaction id", title: "SHA-256 of the transaction's JSON" }, { label: "From" }, { label: "To" }, { label: "Amount", num: true }, { label: "Gas", num: true }];
+
 export function TxList({ txs, empty }: { readonly txs: readonly ListedTx[]; readonly empty: string }) {
   if (txs.length === 0) return <Empty>{empty}</Empty>;
   return (
-    <ScrollTable label="Transactions">
-      <thead>
-        <tr>
-          <th scope="col">Transaction id</th>
-          <th scope="col">From</th>
-          <th scope="col">To</th>
-          <th scope="col" className="num">
-            Amount
-          </th>
-          <th scope="col" className="num">
-            Gas
-          </th>
+    <ScrollTable label="Transactions" columns={COLUMNS}>
+      {txs.map((tx) => (
+        <tr key={tx.id} data-testid="tx-row">
+          <td>
+            <Hash value={tx.id} kind="tx" head={12} tail={4} /> <RoleBadge role={tx.role} />
+          </td>
+          <td>
+            <Hash value={tx.from} kind="address" label={tx.role === "reward" || tx.role === "mint" ? "the mint" : undefined} />
+          </td>
+          <td>
+            <Hash value={tx.to} kind="address" />
+          </td>
+          <td className="num">{tx.amount}</td>
+          <td className="num">{tx.gas}</td>
         </tr>
-      </thead>
-      <tbody>
-        {txs.map((tx) => (
-          <tr key={tx.id} data-testid="tx-row">
-            <td>
-              <Hash value={tx.id} kind="tx" head={12} tail={4} /> <RoleBadge role={tx.role} />
-            </td>
-            <td>
-              <Hash value={tx.from} kind="address" label={tx.role === "reward" || tx.role === "mint" ? "the mint" : undefined} />
-            </td>
-            <td>
-              <Hash value={tx.to} kind="address" />
-            </td>
-            <td className="num">{tx.amount}</td>
-            <td className="num">{tx.gas}</td>
-          </tr>
-        ))}
-      </tbody>
+      ))}
     </ScrollTable>
   );
 }
