@@ -13,8 +13,7 @@
  * (a tab can use few anyway: its address book takes 32 from the relay).
  */
 import * as v from "valibot";
-import { MAX_ADDRESS_LENGTH } from "../src/protocol/dial-rule.ts";
-import type { PeerInfo } from "./envelope.ts";
+import { PeerInfoSchema, type PeerInfo } from "../src/protocol/relay-envelope.ts";
 
 export const PEER_LIST_PATH = "/api/relay/peers";
 export const MAX_PEERS_PER_RELAY = 256;
@@ -32,7 +31,7 @@ export interface PeerList {
 
 const PeerListSchema = v.object({
   relay: v.string(),
-  peers: v.array(v.object({ address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)), kind: v.picklist(["tab", "native", "home"]) })),
+  peers: v.array(PeerInfoSchema),
 });
 
 /** The peers a neighbour's answer names, as this relay's tabs should see them; an error text when the answer is not a peer list. */

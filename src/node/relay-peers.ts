@@ -5,12 +5,11 @@
  * address book and is dialed as the node's slots need it. One place for the
  * page's worker and the tests' tab-like peers.
  */
+import type { PeerInfo } from "../protocol/relay-envelope.ts";
 import type { PeerNode } from "./node.ts";
 
-export interface RelayPeer {
-  readonly address: string;
-  readonly kind: "tab" | "native" | "home";
-}
+/** A peer as the relay names it (the envelope's schema). */
+export type RelayPeer = PeerInfo;
 
 export class RelayPeers {
   /** What the relay said each address is, for the page's peer list. */

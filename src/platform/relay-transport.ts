@@ -9,6 +9,7 @@
  */
 import type { RelayPeer } from "../node/relay-peers.ts";
 import type { Link, LinkHandler, Transport } from "../node/transport.ts";
+import { decodeRelayMessage, encodeTabMessage, type PeerInfo, type TabHeader, type Welcome } from "../protocol/relay-envelope.ts";
 
 export type { RelayPeer } from "../node/relay-peers.ts";
 export type RelayState = "connecting" | "connected" | "reconnecting" | "down";
@@ -40,24 +41,6 @@ export interface RelayTransportEvents {
   peerJoin(peer: RelayPeer): void;
   peerLeave(peer: RelayPeer): void;
 }
-
-interface Welcome {
-  t: "welcome";
-  address: string;
-  resume: string;
-  resumed: boolean;
-  peers: RelayPeer[];
-  inbound: number[];
-  outbound: string[];
-}
-
-type RelayEvent =
-  | Welcome
-  | { t: "frame"; link: number }
-  | { t: "peers"; join: RelayPeer[]; leave: RelayPeer[] }
-  | { t: "inbound-open" | "inbound-close"; link: number; reason?: string; tabnode?: boolean }
-  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string; code?: number; tabnode?: boolean }
-  | { t: "error"; reason: string; detail: string; to?: string };
 
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
@@ -109,17 +92,14 @@ export class RelayTransport implements Transport {
   }
 
   private receive(text: string): void {
-    const nl = text.indexOf("\n");
-    let event: RelayEvent;
-    try {
-      event = JSON.parse(nl === -1 ? text : text.slice(0, nl)) as RelayEvent;
-    } catch {
-      return;
-    }
+    // Checked against the envelope's schema: what fails it (a relay of another version) is dropped, not guessed at.
+    const decoded = decodeRelayMessage(text);
+    if (!decoded.ok) return;
+    const event = decoded.message;
     switch (event.t) {
       case "frame": {
         const link = this.inbound.get(event.link);
-        if (link !== undefined && nl !== -1) this.handler.message(link, text.slice(nl + 1));
+        if (link !== undefined && decoded.frame !== null) this.handler.message(link, decoded.frame);
         return;
       }
       case "welcome":
@@ -130,24 +110,25 @@ export class RelayTransport implements Transport {
         for (const p of event.join) this.events.peerJoin(p);
         return;
       case "inbound-open":
-        return this.openInbound(event.link, event.tabnode === true);
+        return this.openInbound(event.link, event.tabnode);
       case "inbound-close": {
         const link = this.inbound.get(event.link);
         this.inbound.delete(event.link);
-        if (link !== undefined) this.handler.closed(link, event.reason ?? "closed");
+        if (link !== undefined) this.handler.closed(link, event.reason);
         return;
       }
       case "link-open": {
         // What answered the relay's dial: a Tabnode node (or tab) shows the header, a tutorial node does not.
         const relayed = this.outbound.get(event.to);
         if (relayed === undefined) return;
-        relayed.tabnode = event.tabnode === true;
+        relayed.tabnode = event.tabnode;
         return this.handler.shown?.(relayed.link);
       }
       case "link-close":
-      case "link-fail":
         // The close code first, as a socket's close gives it: 1013 (try again later) tells the node to back off.
-        return this.closeOutbound(event.to, `${event.code === undefined ? "" : `${event.code} `}${event.reason ?? "closed"}${event.detail ? `: ${event.detail}` : ""}`);
+        return this.closeOutbound(event.to, `${event.code === undefined ? "" : `${event.code} `}${event.reason}`);
+      case "link-fail":
+        return this.closeOutbound(event.to, `${event.reason}${event.detail ? `: ${event.detail}` : ""}`);
       case "error":
         if (event.to !== undefined) this.closeOutbound(event.to, `${event.reason}: ${event.detail}`);
         return;
@@ -185,10 +166,10 @@ export class RelayTransport implements Transport {
     this.handler.closed(relayed.link, why);
   }
 
-  private sendHeader(header: object, frame?: string): void {
+  private sendHeader(header: TabHeader, frame?: string): void {
     const s = this.socket;
     if (s === null || s.readyState !== OPEN) return;
-    s.send(frame === undefined ? JSON.stringify(header) : `${JSON.stringify(header)}\n${frame}`);
+    s.send(encodeTabMessage(header, frame));
   }
 
   /**

@@ -4,6 +4,7 @@
  * chosen by the hash route.
  */
 import { useEffect } from "react";
+import { Announcer, DocumentTitle, SkipLinks } from "./components/Accessibility.tsx";
 import { BlockFeed } from "./components/BlockFeed.tsx";
 import { ChartsPanel } from "./components/Charts.tsx";
 import { DetailPage } from "./components/DetailPage.tsx";
@@ -21,10 +22,10 @@ import { WalletPanel } from "./components/WalletPanel.tsx";
 function Dashboard() {
   return (
     <div className="columns">
-      <div className="column">
+      <div className="column column-wallet">
         <WalletPanel />
       </div>
-      <div className="column">
+      <div className="column column-network">
         <MiningPanel />
         <PeersPanel />
         <BlockFeed />
@@ -46,9 +47,12 @@ export function App({ startFailure = null }: { readonly startFailure?: string | 
   }, [routeKey]);
   return (
     <>
+      <SkipLinks home={route.page === "home" || route.page === "unknown"} />
       <TopBar />
       <StatusNotices startFailure={startFailure} />
-      <main className="main">
+      <Announcer />
+      <DocumentTitle />
+      <main className="main" id="main" tabIndex={-1}>
         <PageBoundary key={routeKey}>
           {route.page === "home" || route.page === "unknown" ? (
             <>

@@ -4,12 +4,13 @@
  * functions. Requests that expect an answer (send, import, unlock...) return a
  * promise of the worker's result.
  */
+import type { CommandReason } from "../app/reasons.ts";
 import type { Command, LookupResult, WorkerEvent } from "../worker/messages.ts";
 import { useTabnode } from "./store.ts";
 
 export interface ActionResult {
   readonly ok: boolean;
-  readonly reason: string | null;
+  readonly reason: CommandReason | null;
   readonly detail: string | null;
   readonly value?: string | LookupResult;
 }

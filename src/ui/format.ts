@@ -60,7 +60,7 @@ export function formatCountdown(ms: number): string {
 /** A transaction's state as a person reads it: waiting, then how deep it is buried. */
 export function txState(height: number | null, confirmations: number): string {
   if (height === null) return "pending";
-  return confirmations === 1 ? "1 confirmation" : `${confirmations} confirmations`;
+  return countOf(confirmations, "confirmation");
 }
 
 /** The text of a refused request: the worker's detail, else its code made readable. */
@@ -68,4 +68,20 @@ export function refusalText(result: { readonly reason: string | null; readonly d
   if (result.detail !== null && result.detail !== "") return result.detail;
   if (result.reason !== null && result.reason !== "") return result.reason.replaceAll("-", " ");
   return "refused without a reason";
+}
+
+/** The full local date and time, "2026-11-26 21:48:03", for explorer pages (formatClock drops today's date). */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** "1 coin", "2 coins", "0 coins": the count with its noun, in the singular for exactly one. */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** The noun alone, for a unit beside a figure shown elsewhere. */
+export function nounFor(n: number, noun: string, plural = `${noun}s`): string {
+  return n === 1 ? noun : plural;
 }

@@ -3,6 +3,8 @@
  * plain data both ways, so it survives postMessage. Commands go in; events
  * come out and land in the zustand store (src/ui/store.ts) through one bridge.
  */
+import type { CommandReason } from "../app/reasons.ts";
+import type { BlockRow, HistoryItem, LookupResult, TxRow } from "../app/views.ts";
 import type { GpuReason } from "../miner/gpu-api.ts";
 import type { GpuStats } from "../node/miner-runner.ts";
 import type { RelayState } from "../platform/relay-transport.ts";
@@ -23,30 +25,7 @@ export type Command =
   | { readonly cmd: "export-key"; readonly id: number }
   | { readonly cmd: "lookup"; readonly id: number; readonly query: string };
 
-export interface BlockRow {
-  readonly height: number;
-  readonly hash: string;
-  readonly timestamp: number;
-  readonly txs: number;
-  readonly miner: string;
-  readonly difficulty: number;
-}
-
-export interface TxRow {
-  readonly from: string;
-  readonly to: string;
-  readonly amount: number;
-  readonly gas: number;
-  readonly signature: string;
-}
-
-export interface HistoryItem extends TxRow {
-  /** Height of the block holding it; null while it waits in the mempool. */
-  readonly height: number | null;
-  readonly confirmations: number;
-  readonly direction: "in" | "out" | "self";
-  readonly reward: boolean;
-}
+export type { BlockRow, HistoryItem, LookupResult, TxRow } from "../app/views.ts";
 
 export interface PeerRow {
   readonly address: string | null;
@@ -75,12 +54,6 @@ export interface MiningInfo {
   readonly expectedMs: number | null;
 }
 
-export type LookupResult =
-  | { readonly kind: "block"; readonly height: number; readonly main: boolean; readonly difficulty: number; readonly block: unknown }
-  | { readonly kind: "tx"; readonly height: number | null; readonly blockHash: string | null; readonly tx: TxRow }
-  | { readonly kind: "address"; readonly address: string; readonly balance: number; readonly pending: number; readonly history: readonly HistoryItem[] }
-  | { readonly kind: "none"; readonly query: string };
-
 export type WorkerEvent =
   | { readonly ev: "wallet"; readonly address: string | null; readonly locked: boolean; readonly encrypted: boolean }
   | {
@@ -101,6 +74,6 @@ export type WorkerEvent =
   | { readonly ev: "gpu-probe"; readonly probe: GpuProbe }
   | { readonly ev: "sync"; readonly syncing: boolean; readonly received: number }
   | { readonly ev: "storage"; readonly ok: boolean; readonly detail: string }
-  | { readonly ev: "result"; readonly id: number; readonly ok: boolean; readonly reason: string | null; readonly detail: string | null; readonly value?: string | LookupResult }
+  | { readonly ev: "result"; readonly id: number; readonly ok: boolean; readonly reason: CommandReason | null; readonly detail: string | null; readonly value?: string | LookupResult }
   | { readonly ev: "log"; readonly line: string }
   | { readonly ev: "fatal"; readonly detail: string };

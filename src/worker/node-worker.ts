@@ -3,7 +3,8 @@
  * and the relay, with mining threads of its own. The page only renders what
  * this worker reports (src/worker/messages.ts).
  */
-import { isCanonicalAddress } from "../core/secp.ts";
+import { Arrivals, balanceOf, chainStatus, checkPayment, historyOf, latestBlocks, lookup, txRow } from "../app/queries.ts";
+import { AppReason, refuse, type CommandFailure } from "../app/reasons.ts";
 import { signPayment, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
@@ -14,7 +15,7 @@ import { browserVerifier, browserVerifyThreads } from "../platform/browser-verif
 import type { DeviceChoice } from "../miner/thread.ts";
 import { openBrowserGpu } from "../platform/browser-gpu.ts";
 import { browserWorkerPool } from "../platform/worker-pool.ts";
-import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
+import type { Command, LookupResult, WorkerEvent } from "./messages.ts";
 import { TxIndex } from "./tx-index.ts";
 import { WalletVault } from "./wallet-vault.ts";
 
@@ -41,6 +42,7 @@ interface Running {
   readonly index: TxIndex;
   /** The peers the relay names, and what it says each is. */
   readonly relayPeers: RelayPeers;
+  readonly arrivals: Arrivals;
   readonly address: string;
   wallet: Wallet | null;
   /** Kept in memory while unlocked, to encrypt an imported key the same way. */
@@ -66,7 +68,7 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
   const choice = { cpuThreads: threads, gpu: false };
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
-  const r: Running = { node, miner, choice, vault, store, index, relayPeers: new RelayPeers(node), address: opened.address, wallet: opened.wallet, password: null };
+  const r: Running = { node, miner, choice, vault, store, index, relayPeers: new RelayPeers(node), arrivals: new Arrivals(), address: opened.address, wallet: opened.wallet, password: null };
   void probeGpu();
   running = r;
   await restoreMempool(r);
@@ -92,7 +94,10 @@ async function restoreMempool(r: Running): Promise<void> {
 }
 
 function onNodeEvent(r: Running, e: NodeEvent): void {
-  if (e.type === "chain") r.index.apply(e.change);
+  if (e.type === "chain") {
+    r.index.apply(e.change);
+    r.arrivals.record(e.change.added, env.now());
+  }
   if (e.type === "sync") post({ ev: "sync", syncing: !e.done, received: e.received });
   if (e.type === "store-error") post({ ev: "storage", ok: false, detail: `Saving to this browser's storage failed (${e.detail}). If the disk or quota is full, free space; the chain will be fetched again from peers.` });
   if (e.type === "mempool" && mempoolTimer === null) {
@@ -109,38 +114,16 @@ function publish(): void {
   publishTimer = null;
   const r = running;
   if (r === null) return;
-  const { chain, mempool } = r.node;
-  const tip = chain.tip();
-  const blocks = [];
-  for (let h = chain.height; h >= 1 && blocks.length < 30; h--) {
-    const e = chain.at(h)!;
-    blocks.push({ height: h, hash: e.block.hash, timestamp: e.timestamp, txs: e.block.data.length, miner: e.block.data[0]!.to, difficulty: e.difficulty });
-  }
-  post({ ev: "chain", height: tip.height, tip: tip.block.hash, difficulty: chain.difficulty(), work: tip.work.toString(), blocks });
-  const confirmed = chain.ledger.balanceOf(r.address);
-  const spend = mempool.pendingSpend(r.address);
-  post({ ev: "balance", confirmed, pending: mempool.pendingReceipts(r.address) - spend, spendable: confirmed - spend });
-  post({ ev: "history", items: history(r, r.address) });
-  post({ ev: "mempool", txs: mempool.transactions() });
+  const { node } = r;
+  post({ ev: "chain", ...chainStatus(node), blocks: latestBlocks(node, 30, r.arrivals.of) });
+  post({ ev: "balance", ...balanceOf(node, r.address) });
+  post({ ev: "history", items: historyOf(node, r.index, r.address) });
+  post({ ev: "mempool", txs: node.mempool.transactions().map(txRow) });
   postMining(r);
   post({
     ev: "peers",
     peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.relayPeers.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
   });
-}
-
-function history(r: Running, address: string): HistoryItem[] {
-  const height = r.node.chain.height;
-  const direction = (from: string, to: string) => (from === to ? "self" : from === address ? "out" : "in");
-  const waiting = r.node.mempool
-    .transactions()
-    .filter((tx) => tx.from === address || tx.to === address)
-    .map((tx) => ({ ...tx, height: null, confirmations: 0, direction: direction(tx.from, tx.to), reward: false }) as HistoryItem);
-  const confirmed = r.index
-    .ofAddress(address)
-    .slice(0, 200)
-    .map((p) => ({ ...p.tx, height: p.height, confirmations: height - p.height + 1, direction: direction(p.tx.from, p.tx.to), reward: p.reward }) as HistoryItem);
-  return [...waiting, ...confirmed];
 }
 
 function postMining(r: Running): void {
@@ -158,16 +141,14 @@ async function probeGpu(): Promise<void> {
   post({ ev: "gpu-probe", probe: { available: true, adapter: opened.adapter.name, software: opened.adapter.software } });
 }
 
-type Answer = { ok: true; value?: string | LookupResult } | { ok: false; reason: string; detail: string };
+type Answer = { ok: true; value?: string | LookupResult } | CommandFailure;
 
 function send(r: Running, to: string, amount: number, gas: number): Answer {
-  if (r.wallet === null) return { ok: false, reason: "wallet-locked", detail: "Unlock the wallet with its password first." };
-  if (!isCanonicalAddress(to)) return { ok: false, reason: "address-invalid", detail: "Not an address: lowercase 04 followed by 128 hex characters, a point on the curve." };
-  if (!Number.isSafeInteger(amount) || amount < 1) return { ok: false, reason: "amount-invalid", detail: "The amount is a whole number of at least 1." };
-  if (!Number.isSafeInteger(gas) || gas < 0) return { ok: false, reason: "gas-invalid", detail: "Gas is a whole number, 0 or more." };
-  const tx = signPayment(r.wallet, { to, amount, gas }, random);
+  const checked = checkPayment(r.wallet, to, amount, gas);
+  if (!checked.ok) return checked;
+  const tx = signPayment(checked.wallet, { to, amount, gas }, random);
   const result = r.node.submitTransaction(tx);
-  if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+  if (!result.ok) return result;
   publish();
   return { ok: true, value: tx.signature };
 }
@@ -178,27 +159,11 @@ async function importKey(r: Running, hex: string): Promise<Answer> {
   try {
     wallet = walletFromPrivateKey(key);
   } catch (err) {
-    return { ok: false, reason: "key-invalid", detail: (err as Error).message };
+    return refuse(AppReason.KeyInvalid, (err as Error).message);
   }
   await r.vault.save(wallet, r.password);
   // The miner and balances follow the address: simplest and exact is to start again on the new key.
   return { ok: true, value: wallet.address };
-}
-
-function lookup(r: Running, query: string): LookupResult {
-  const q = query.trim().toLowerCase();
-  const entry = r.node.chain.get(q);
-  if (entry !== undefined) return { kind: "block", height: entry.height, main: r.node.chain.isMain(entry), difficulty: entry.difficulty, block: entry.block };
-  const place = r.index.find(q);
-  if (place !== undefined) return { kind: "tx", height: place.height, blockHash: place.blockHash, tx: place.tx };
-  const waiting = r.node.mempool.transactions().find((tx) => tx.signature === q);
-  if (waiting !== undefined) return { kind: "tx", height: null, blockHash: null, tx: waiting };
-  if (isCanonicalAddress(q)) {
-    const confirmed = r.node.chain.ledger.balanceOf(q);
-    const pending = r.node.mempool.pendingReceipts(q) - r.node.mempool.pendingSpend(q);
-    return { kind: "address", address: q, balance: confirmed, pending, history: history(r, q) };
-  }
-  return { kind: "none", query };
 }
 
 async function handle(c: Command): Promise<void> {
@@ -225,29 +190,29 @@ async function handle(c: Command): Promise<void> {
       return reply(c.id, send(r, c.to, c.amount, c.gas));
     case "add-peer": {
       const d = r.node.connect(c.address.trim());
-      return reply(c.id, d.ok ? { ok: true } : { ok: false, reason: d.reason, detail: d.detail });
+      return reply(c.id, d);
     }
     case "import-key":
       return reply(c.id, await importKey(r, c.privateKey));
     case "set-password":
-      if (r.wallet === null) return reply(c.id, { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." });
+      if (r.wallet === null) return reply(c.id, refuse(AppReason.WalletLocked, "Unlock the wallet first."));
       await r.vault.save(r.wallet, c.password);
       r.password = c.password;
       post({ ev: "wallet", address: r.address, locked: false, encrypted: c.password !== null });
       return reply(c.id, { ok: true });
     case "unlock": {
       const wallet = await r.vault.unlock(c.password);
-      if (wallet === null || wallet.address !== r.address) return reply(c.id, { ok: false, reason: "wrong-password", detail: "That password does not open this wallet." });
+      if (wallet === null || wallet.address !== r.address) return reply(c.id, refuse(AppReason.WrongPassword, "That password does not open this wallet."));
       r.wallet = wallet;
       r.password = c.password;
       post({ ev: "wallet", address: r.address, locked: false, encrypted: true });
       return reply(c.id, { ok: true });
     }
     case "export-key":
-      if (r.wallet === null) return reply(c.id, { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." });
+      if (r.wallet === null) return reply(c.id, refuse(AppReason.WalletLocked, "Unlock the wallet first."));
       return reply(c.id, { ok: true, value: r.wallet.privateKey });
     case "lookup":
-      return reply(c.id, { ok: true, value: lookup(r, c.query) });
+      return reply(c.id, { ok: true, value: lookup(r.node, r.index, c.query, r.arrivals.of) });
   }
 }
 

@@ -10,6 +10,7 @@ import { startRelay, type RelayHandle } from "../../relay/index.ts";
 import { buildPage, launchChromium } from "../support/browser.ts";
 import { newWallet } from "../support/chain-builder.ts";
 import { startNode, stopAll, tempDir, until, type NodeProcess } from "../support/native-process.ts";
+import { openTabIn } from "../support/page-session.ts";
 import { SeedPeer } from "../support/seed-peer.ts";
 
 const SHOTS = new URL("../../test-results/e2e/", import.meta.url).pathname;
@@ -34,15 +35,7 @@ afterAll(async () => {
   await stopAll();
 });
 
-async function openTab(name: string): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
-  await page.goto(relay.url);
-  await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
-  return page;
-}
+const openTab = (name: string): Promise<Page> => openTabIn(browser, relay.url, name, contexts);
 
 const text = async (page: Page, id: string) => ((await page.getByTestId(id).first().textContent()) ?? "").trim();
 const num = async (page: Page, id: string) => Number(await text(page, id));

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from "react";
 import { sendPayment } from "../bridge.ts";
-import { refusalText, shortHash } from "../format.ts";
+import { countOf, refusalText, shortHash } from "../format.ts";
 import { useTabnode } from "../store.ts";
 import { fieldForReason, validateSend, type SendField, type SendInput } from "../validate-send.ts";
 import { Message, TextField } from "./Field.tsx";
@@ -15,6 +15,7 @@ const EMPTY: SendInput = { to: "", amount: "", gas: "1" };
 const FIELDS: readonly SendField[] = ["to", "amount", "gas"];
 
 type Refusal = { readonly field: SendField | "form"; readonly text: string };
+type Sent = { readonly signature: string; readonly text: string };
 
 export function SendForm() {
   const ownAddress = useTabnode((s) => s.wallet.address);
@@ -23,7 +24,9 @@ export function SendForm() {
   // Errors show for a field once it was left or the form was submitted, not while typing the first characters.
   const [shown, setShown] = useState<ReadonlySet<SendField>>(new Set());
   const [refusal, setRefusal] = useState<Refusal | null>(null);
-  const [sent, setSent] = useState<string | null>(null);
+  const [sent, setSent] = useState<Sent | null>(null);
+  // "Sent … pending" is true only while the payment waits: once a block holds it, the history says so instead.
+  const sentState = useTabnode((s) => (sent === null ? null : s.history.find((h) => h.signature === sent.signature)?.height ?? null));
   const { busy, run } = useRequest();
 
   const check = validateSend(input, { ownAddress, spendable });
@@ -55,7 +58,8 @@ export function SendForm() {
     }
     setInput(EMPTY);
     setShown(new Set());
-    setSent(`Sent ${check.amount} coins to ${shortHash(check.to)} (gas ${check.gas}). It shows as pending until a block holds it.`);
+    const signature = typeof result.value === "string" ? result.value : "";
+    setSent({ signature, text: `Sent ${countOf(check.amount, "coin")} to ${shortHash(check.to)} (gas ${check.gas}). It shows as pending until a block holds it.` });
   };
 
   return (
@@ -75,7 +79,11 @@ export function SendForm() {
           Cannot send: {errors.join(" ")}
         </Message>
       )}
-      {sent !== null && <Message tone="ok">{sent}</Message>}
+      {sent !== null && sentState === null && (
+        <Message tone="ok" testId="send-sent">
+          {sent.text}
+        </Message>
+      )}
     </form>
   );
 }
