@@ -25,7 +25,7 @@ import type { Peer, PeerView } from "./peers.ts";
 import { Intervals, LogBudget } from "./rate-limit.ts";
 import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
-import type { Link, LinkHandler, Transport } from "./transport.ts";
+import type { Direction, Link, LinkHandler, Transport } from "./transport.ts";
 
 export type { DialResult } from "./connections.ts";
 
@@ -78,7 +78,9 @@ export type NodeEvent =
   | { readonly type: "mempool"; readonly size: number }
   | { readonly type: "peers"; readonly peers: readonly PeerView[] }
   | { readonly type: "sync"; readonly received: number; readonly done: boolean }
-  | { readonly type: "store-error"; readonly detail: string };
+  | { readonly type: "store-error"; readonly detail: string }
+  /** A link closed or a dial failed, and why (the transport's words): the page reports a failed dial with it. */
+  | { readonly type: "closed"; readonly address: string | null; readonly direction: Direction; readonly why: string };
 
 /** What every bounded structure of the node holds now, against its bound: for operators, and for the tests that hold them to it. */
 export interface NodeBounds {
@@ -276,6 +278,7 @@ export class PeerNode implements LinkHandler {
       this.checksAsked.delete(peer.address);
     }
     this.say(`closed ${peer.direction}`, `peer ${peer.direction} ${peer.address ?? peer.link.remote} closed: ${why}`);
+    this.emit({ type: "closed", address: peer.address, direction: peer.direction, why });
   }
 
   /** Our link to a peer opened: introduce ourselves (as the seed does), and send what we owe it. */
@@ -328,6 +331,7 @@ export class PeerNode implements LinkHandler {
   message(link: Link, text: string): void {
     const peer = this.connections.peers.byLink(link);
     if (peer === undefined) return;
+    peer.heardAt = this.env.now();
     const decoded = decodeFrame(text);
     if (decoded.ok) return this.handle(peer, decoded.message);
     const quirk = tutorialQuirk(text);
@@ -427,8 +431,16 @@ export class PeerNode implements LinkHandler {
     return { ok: true, tx: r.checked.tx };
   }
 
+  /** A block `peer` sent or named as its tip: the peer is at least that high, if this node knows the block. */
+  private shows(peer: Peer | null, block: unknown): void {
+    const hash = typeof block === "object" && block !== null ? (block as { hash?: unknown }).hash : undefined;
+    const height = typeof hash === "string" ? this.chain.get(hash)?.height : undefined;
+    if (peer !== null && height !== undefined && height > (peer.height ?? -1)) peer.height = height;
+  }
+
   private onBlock(peer: Peer | null, value: unknown, announced: number): Result<{ change: ChainChange }> {
     const r = this.chain.addBlock(value, announced, this.env.now());
+    this.shows(peer, value);
     if (!r.ok) {
       if (peer !== null) this.refused(peer, "block", r.reason, r.detail);
       return r;
@@ -513,6 +525,7 @@ export class PeerNode implements LinkHandler {
     if (address === null || !this.checksAsked.delete(address)) return this.note(peer, "unsolicited-check", `drop unsolicited ${MessageType.SendCheck} from ${describe(peer)}`);
     const check = decodeCheck(text);
     if (!check.ok) return this.strike(peer, check.reason, check.detail);
+    this.shows(peer, check.tip);
     if (!this.chain.isKnownBlock(check.tip)) this.askChainOf(address, "tip");
     for (const tx of check.mempool.slice(0, this.mempool.maxTxs)) this.onTransaction({ from: peer, answer: true }, tx);
   }
@@ -523,6 +536,7 @@ export class PeerNode implements LinkHandler {
       this.refused(peer, "chain stream", r.reason, r.detail);
       return "refused";
     }
+    this.shows(peer, headers.at(-1)?.block);
     if (r.status === "light") return "light";
     if (r.added.length > 0) {
       this.connections.served(peer, "block");
@@ -584,6 +598,13 @@ export class PeerNode implements LinkHandler {
   private relay(frame: string, from: Peer | null): void {
     const skip = from?.address ?? null;
     for (const p of this.connections.peers.tabnodeSendable()) if (p.address !== skip) p.link.send(frame);
+  }
+
+  /** Sends a transaction of the mempool to every peer again (one authored while no peer could hear it); false if it is no longer waiting. */
+  broadcastTransaction(tx: SignedTransaction): boolean {
+    if (!this.mempool.transactions().some((t) => t.signature === tx.signature)) return false;
+    this.publish(encodeFrame(MessageType.CreateTransaction, tx));
+    return true;
   }
 
   /** A transaction from this node's own user or API: admitted, then sent to every peer. */

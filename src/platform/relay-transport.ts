@@ -22,6 +22,8 @@ export interface RelayTransportEvents {
   welcome(address: string, resume: string, peers: readonly RelayPeer[], resumed: boolean): void;
   peerJoin(peer: RelayPeer): void;
   peerLeave(peer: RelayPeer): void;
+  /** Links to these addresses the relay kept through a reload, which this (new) node never dialed: worth dialing again. */
+  kept?(addresses: readonly string[]): void;
 }
 
 interface Welcome {
@@ -61,6 +63,7 @@ export class RelayTransport implements Transport {
   private readonly outbound = new Map<string, RelayedLink>();
   private attempt = 0;
   private closedByUs = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private resume: string | null;
 
   constructor(
@@ -89,8 +92,19 @@ export class RelayTransport implements Transport {
       this.attempt++;
       const reason = e.reason || `closed (${e.code})`;
       this.events.state(this.attempt > 3 ? "down" : "reconnecting", { attempt: this.attempt, retryInMs: delay, reason });
-      setTimeout(() => this.closedByUs || this.open(), delay);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (!this.closedByUs) this.open();
+      }, delay);
     };
+  }
+
+  /** The person asked to retry: open the relay connection now instead of when the backoff ends (a no-op while open or opening). */
+  retryNow(): void {
+    if (this.retryTimer === null || this.closedByUs) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.open();
   }
 
   private receive(text: string): void {
@@ -151,10 +165,12 @@ export class RelayTransport implements Transport {
     }
     const keptOut = new Set(w.resumed ? w.outbound : []);
     for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
+    const unknownKept = [...keptOut].filter((to) => !this.outbound.has(to));
     // A link kept through a reconnect whose far end this tab no longer knows: the relay says only that it is there.
     for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, null);
     this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
     this.events.welcome(w.address, w.resume, w.peers, w.resumed);
+    if (unknownKept.length > 0) this.events.kept?.(unknownKept);
   }
 
   private openInbound(id: number, tabnode: boolean | null): void {
@@ -205,6 +221,7 @@ export class RelayTransport implements Transport {
 
   async close(): Promise<void> {
     this.closedByUs = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.socket?.close(1000, "bye");
   }
 }

@@ -48,7 +48,9 @@ function apply(e: WorkerEvent): void {
     case "mempool":
       return set({ mempool: e.txs });
     case "peers":
-      return set({ peers: e.peers });
+      return set({ peers: e.peers, unnamedLinks: e.unnamed, dials: e.dials });
+    case "outbox":
+      return set({ outbox: e.queued });
     case "relay":
       // The resume token lets a reload keep this tab's address (per tab: sessionStorage).
       if (e.resume !== null) sessionStorage.setItem(RESUME_KEY, e.resume);
@@ -114,3 +116,5 @@ export const setPassword = (password: string | null) => request((id) => ({ cmd: 
 export const unlockWallet = (password: string) => request((id) => ({ cmd: "unlock", id, password }));
 export const exportKey = () => request((id) => ({ cmd: "export-key", id }));
 export const lookup = (query: string) => request((id) => ({ cmd: "lookup", id, query }));
+/** Reconnect to the relay at once instead of waiting out the backoff. */
+export const retryRelay = () => post({ cmd: "relay-retry" });

@@ -13,7 +13,12 @@ import { browserVerifier, browserVerifyThreads } from "../platform/browser-verif
 import type { DeviceChoice } from "../miner/thread.ts";
 import { openBrowserGpu } from "../platform/browser-gpu.ts";
 import { browserWorkerPool } from "../platform/worker-pool.ts";
-import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
+import type { Command, DialRow, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
+import { OwnTabs } from "../platform/own-tabs.ts";
+import type { RelayState } from "../platform/relay-transport.ts";
+import type { SignedTransaction } from "../core/transaction.ts";
+import { chainRewards } from "./mining-stats.ts";
+import { peerRows } from "./peer-rows.ts";
 import { TxIndex } from "./tx-index.ts";
 import { WalletVault } from "./wallet-vault.ts";
 
@@ -27,7 +32,8 @@ const env = {
     const t = setTimeout(fn, ms);
     return () => clearTimeout(t);
   },
-  log: (line: string) => post({ ev: "log", line }),
+  // The log's lines carry the time they were written (HH:MM:SS, this browser's clock and zone).
+  log: (line: string) => post({ ev: "log", line: `${new Date().toTimeString().slice(0, 8)} ${line}` }),
 };
 
 interface Running {
@@ -39,6 +45,13 @@ interface Running {
   readonly store: IdbStore;
   readonly index: TxIndex;
   readonly kinds: Map<string, RelayPeer["kind"]>;
+  readonly ownTabs: OwnTabs;
+  /** Peers the person added, until linked: dialing, or why the last dial failed. */
+  readonly dials: Map<string, DialRow>;
+  /** Payments made while no peer could hear them (the relay down), waiting to be broadcast. */
+  readonly outbox: SignedTransaction[];
+  relayState: RelayState;
+  transport: RelayTransport | null;
   readonly address: string;
   wallet: Wallet | null;
   /** Kept in memory while unlocked, to encrypt an imported key the same way. */
@@ -64,7 +77,11 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
   const choice = { cpuThreads: threads, gpu: false };
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
-  const r: Running = { node, miner, choice, vault, store, index, kinds: new Map(), address: opened.address, wallet: opened.wallet, password: null };
+  const ownTabs = new OwnTabs(() => schedulePublish());
+  const r: Running = {
+    ...{ node, miner, choice, vault, store, index, kinds: new Map(), ownTabs, dials: new Map(), outbox: [], relayState: "connecting", transport: null },
+    ...{ address: opened.address, wallet: opened.wallet, password: null },
+  };
   void probeGpu();
   running = r;
   await restoreMempool(r);
@@ -78,15 +95,24 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
     else node.learn([peer.address], "relay");
   };
   const transport = new RelayTransport(relayUrl, resume, node, {
-    state: (state, d) => post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null }),
+    state: (state, d) => {
+      r.relayState = state;
+      post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null });
+    },
     welcome: (address, token, peers) => {
       node.setAddress(address);
+      ownTabs.setOwn(address);
       post({ ev: "relay", state: "connected", address, retryInMs: null, reason: null, resume: token });
       for (const p of peers) if (p.address !== address) dial(p);
     },
     peerJoin: dial,
-    peerLeave: (peer) => r.kinds.delete(peer.address),
+    peerLeave: (peer) => {
+      r.kinds.delete(peer.address);
+      ownTabs.forget(peer.address);
+    },
+    kept: (addresses) => node.learn(addresses, "relay"),
   });
+  r.transport = transport;
   node.useTransport(transport);
   setInterval(() => postMining(r), 1000);
 }
@@ -99,6 +125,10 @@ async function restoreMempool(r: Running): Promise<void> {
 
 function onNodeEvent(r: Running, e: NodeEvent): void {
   if (e.type === "chain") r.index.apply(e.change);
+  if (e.type === "closed" && e.direction === "out" && e.address !== null && r.dials.has(e.address)) {
+    r.dials.set(e.address, { address: e.address, state: "failed", reason: e.why, at: Date.now() });
+  }
+  if (e.type === "peers") flushOutbox(r);
   if (e.type === "sync") post({ ev: "sync", syncing: !e.done, received: e.received });
   if (e.type === "store-error") post({ ev: "storage", ok: false, detail: `Saving to this browser's storage failed (${e.detail}). If the disk or quota is full, free space; the chain will be fetched again from peers.` });
   if (e.type === "mempool" && mempoolTimer === null) {
@@ -107,7 +137,20 @@ function onNodeEvent(r: Running, e: NodeEvent): void {
       void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
     }, 500);
   }
+  schedulePublish();
+}
+
+function schedulePublish(): void {
   if (publishTimer === null) publishTimer = setTimeout(publish, 100);
+}
+
+/** Payments queued while the relay was down go out once it is back and a peer's link is open. */
+function flushOutbox(r: Running): void {
+  if (r.outbox.length === 0 || r.relayState !== "connected" || !r.node.peerList().some((p) => p.direction === "out" && p.open && p.dialect !== "unknown")) return;
+  for (const tx of r.outbox.splice(0)) {
+    if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
+  }
+  schedulePublish();
 }
 
 /** Everything the page shows, coalesced: a sync of thousands of blocks is a few updates, not thousands. */
@@ -129,10 +172,14 @@ function publish(): void {
   post({ ev: "history", items: history(r, r.address) });
   post({ ev: "mempool", txs: mempool.transactions() });
   postMining(r);
-  post({
-    ev: "peers",
-    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
-  });
+  post({ ev: "outbox", queued: r.outbox.map(({ from, to, amount, gas, signature }) => ({ from, to, amount, gas, signature })) });
+  postPeers(r);
+}
+
+function postPeers(r: Running): void {
+  const { rows, unnamed } = peerRows(r.node.peerList(), { relayKind: (a) => r.kinds.get(a), ownTab: (a) => r.ownTabs.has(a) });
+  for (const row of rows) r.dials.delete(row.address);
+  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values()] });
 }
 
 function history(r: Running, address: string): HistoryItem[] {
@@ -151,9 +198,14 @@ function history(r: Running, address: string): HistoryItem[] {
 
 function postMining(r: Running): void {
   const s = r.miner.stats();
-  const expectedMs = s.hashrate > 0 ? (16 ** s.difficulty / s.hashrate) * 1000 : null;
-  const { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned } = s;
-  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned, expectedMs } });
+  const { running, threads, gpu, difficulty } = s;
+  // Stopped means no rate and no estimate: the meters' last figures would read as if still mining.
+  const hashrate = running ? s.hashrate : 0;
+  const cpuHashrate = running ? s.cpuHashrate : 0;
+  const expectedMs = hashrate > 0 ? (16 ** difficulty / hashrate) * 1000 : null;
+  // From the chain, not the miner's memory: what this wallet's blocks on the main chain paid it, so it survives a reload.
+  const { blocksFound, earned } = chainRewards(r.index, r.address);
+  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu: running ? gpu : null, difficulty, blocksFound, earned, expectedMs } });
 }
 
 /** Asks WebGPU for an adapter once, so the page can offer the GPU by name (or say why it cannot). */
@@ -174,6 +226,9 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   const tx = signPayment(r.wallet, { to, amount, gas }, random);
   const result = r.node.submitTransaction(tx);
   if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+  // No peer heard it while the relay is away: it waits here and goes out when the relay is back (flushOutbox).
+  const queued = r.relayState !== "connected";
+  if (queued) r.outbox.push(result.tx);
   publish();
   return { ok: true, value: tx.signature };
 }
@@ -230,7 +285,10 @@ async function handle(c: Command): Promise<void> {
     case "send":
       return reply(c.id, send(r, c.to, c.amount, c.gas));
     case "add-peer": {
-      const d = r.node.connect(c.address.trim());
+      const address = c.address.trim();
+      const d = r.node.connect(address);
+      if (d.ok) r.dials.set(address, { address, state: "dialing", reason: null, at: Date.now() });
+      schedulePublish();
       return reply(c.id, d.ok ? { ok: true } : { ok: false, reason: d.reason, detail: d.detail });
     }
     case "import-key":
@@ -254,6 +312,8 @@ async function handle(c: Command): Promise<void> {
       return reply(c.id, { ok: true, value: r.wallet.privateKey });
     case "lookup":
       return reply(c.id, { ok: true, value: lookup(r, c.query) });
+    case "relay-retry":
+      return r.transport?.retryNow();
   }
 }
 
