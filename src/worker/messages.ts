@@ -73,10 +73,14 @@ export interface PeerRow {
   readonly height: number | null;
 }
 
-/** A peer the person asked for: being dialed, or the last dial failed and why (it is dialed again with backoff). */
+/**
+ * An address that is no peer (yet): one the person asked for, being dialed or
+ * whose last dial failed and why (dialed again with backoff); or one our link
+ * reaches that has not linked back.
+ */
 export interface DialRow {
   readonly address: string;
-  readonly state: "dialing" | "failed";
+  readonly state: "dialing" | "failed" | "waiting";
   readonly reason: string | null;
   readonly at: number;
 }

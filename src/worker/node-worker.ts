@@ -177,9 +177,10 @@ function publish(): void {
 }
 
 function postPeers(r: Running): void {
-  const { rows, unnamed } = peerRows(r.node.peerList(), { relayKind: (a) => r.kinds.get(a), ownTab: (a) => r.ownTabs.has(a) });
+  const { rows, unnamed, waiting } = peerRows(r.node.peerList(), { relayKind: (a) => r.kinds.get(a), ownTab: (a) => r.ownTabs.has(a) });
   for (const row of rows) r.dials.delete(row.address);
-  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values()] });
+  const linked = waiting.filter((a) => !r.dials.has(a)).map((address): DialRow => ({ address, state: "waiting", reason: null, at: Date.now() }));
+  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values(), ...linked] });
 }
 
 function history(r: Running, address: string): HistoryItem[] {

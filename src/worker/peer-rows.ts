@@ -30,12 +30,13 @@ export function peerKind(address: string, dialect: Dialect, facts: PeerFacts): P
 const later = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
 /**
- * Rows for the addresses this node has a live link with: an inbound link that
- * named it, or our link to it once the far end answered (a relayed dial is
- * "open" at once, before anything answered, so it is no peer yet). Inbound
- * links that have named no address are counted apart: they are no one yet.
+ * Rows for the addresses this node hears: a JeChain peer speaks on the link
+ * it opened to us, so an address is a peer once such a link names it. Our
+ * own link alone proves nothing (the relay answers for a tab that closed, in
+ * its grace period): those addresses are `waiting`, for it to link back.
+ * Inbound links that have named no address are counted apart: no one yet.
  */
-export function peerRows(views: readonly PeerView[], facts: PeerFacts): { readonly rows: PeerRow[]; readonly unnamed: number } {
+export function peerRows(views: readonly PeerView[], facts: PeerFacts): { readonly rows: PeerRow[]; readonly unnamed: number; readonly waiting: string[] } {
   const by = new Map<string, PeerView[]>();
   let unnamed = 0;
   for (const v of views) {
@@ -46,10 +47,14 @@ export function peerRows(views: readonly PeerView[], facts: PeerFacts): { readon
     by.set(v.address, [...(by.get(v.address) ?? []), v]);
   }
   const rows: PeerRow[] = [];
+  const waiting: string[] = [];
   for (const [address, links] of by) {
     const inbound = links.some((l) => l.direction === "in");
-    const outbound = links.some((l) => l.direction === "out" && l.open && l.dialect !== "unknown");
-    if (!inbound && !outbound) continue;
+    const outbound = links.some((l) => l.direction === "out" && l.open);
+    if (!inbound) {
+      if (outbound) waiting.push(address);
+      continue;
+    }
     const dialect = links[0]!.dialect;
     rows.push({
       address,
@@ -65,5 +70,5 @@ export function peerRows(views: readonly PeerView[], facts: PeerFacts): { readon
     });
   }
   rows.sort((a, b) => a.since - b.since || a.address.localeCompare(b.address));
-  return { rows, unnamed };
+  return { rows, unnamed, waiting };
 }

@@ -29,10 +29,11 @@ describe("peerRows", () => {
     expect(rows).toEqual([{ address: HOME, kind: "home", dialect: "tabnode", busy: false, inbound: true, outbound: true, paired: true, since: 500, heardAt: 1200, height: 5 }]);
   });
 
-  it("counts unnamed inbound links apart, and no row for a dial nothing answered yet", () => {
-    const { rows, unnamed } = peerRows([view(null, "in"), view(null, "in"), view(SEED, "out", { dialect: "unknown" })], facts);
+  it("counts unnamed inbound links apart, and an address only we linked to waits: no row", () => {
+    const { rows, unnamed, waiting } = peerRows([view(null, "in"), view(null, "in"), view(SEED, "out", { dialect: "unknown" }), view(TAB, "out", { open: false })], facts);
     expect(rows).toEqual([]);
     expect(unnamed).toBe(2);
+    expect(waiting).toEqual([SEED]);
   });
 
   it("names each kind: own tab, tab, home, tutorial, native", () => {

@@ -86,6 +86,8 @@ function DialItem({ dial }: { readonly dial: DialRow }) {
       <Hash value={dial.address} head={30} tail={8} />{" "}
       {dial.state === "dialing" ? (
         <span className="muted">dialing…</span>
+      ) : dial.state === "waiting" ? (
+        <span className="muted">linked to it, waiting for it to link back (not counted)</span>
       ) : (
         <span className="field-error" data-testid="dial-failure">
           failed <Ago at={dial.at} />: {dial.reason}. Dialed again, less and less often.
@@ -145,7 +147,7 @@ export function PeersPanel() {
         </p>
       )}
       {dials.length > 0 && (
-        <ul className="dials" aria-label="Peers being dialed">
+        <ul className="dials" aria-label="Addresses dialed, not peers yet">
           {dials.map((d) => (
             <DialItem key={d.address} dial={d} />
           ))}
