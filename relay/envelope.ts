@@ -35,6 +35,9 @@ export type RelayEvent =
       readonly peers: readonly PeerInfo[];
       readonly inbound: readonly number[];
       readonly outbound: readonly string[];
+      /** The kept links (of `inbound`, `outbound`) whose far end showed Tabnode's upgrade header. */
+      readonly tabnodeInbound: readonly number[];
+      readonly tabnodeOutbound: readonly string[];
       readonly limits: WelcomeLimits;
     }
   | { readonly t: "peers"; readonly join: readonly PeerInfo[]; readonly leave: readonly PeerInfo[] }

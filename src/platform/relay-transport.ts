@@ -34,6 +34,9 @@ interface Welcome {
   peers: RelayPeer[];
   inbound: number[];
   outbound: string[];
+  /** Kept links whose far end showed Tabnode's header (absent from an older relay). */
+  tabnodeInbound?: number[];
+  tabnodeOutbound?: string[];
 }
 
 type RelayEvent =
@@ -61,6 +64,8 @@ export class RelayTransport implements Transport {
   private socket: WebSocket | null = null;
   private readonly inbound = new Map<number, Link>();
   private readonly outbound = new Map<string, RelayedLink>();
+  /** Links the relay kept through a reload that this node has not dialed again, and whether each showed Tabnode's header. */
+  private readonly kept = new Map<string, boolean>();
   private attempt = 0;
   private closedByUs = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -166,8 +171,13 @@ export class RelayTransport implements Transport {
     const keptOut = new Set(w.resumed ? w.outbound : []);
     for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
     const unknownKept = [...keptOut].filter((to) => !this.outbound.has(to));
+    const tabnodeOut = new Set(w.tabnodeOutbound ?? []);
+    this.kept.clear();
+    for (const to of unknownKept) this.kept.set(to, tabnodeOut.has(to));
     // A link kept through a reconnect whose far end this tab no longer knows: the relay says only that it is there.
-    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, null);
+    // (An older relay does not say which showed Tabnode's header: then not known.)
+    const tabnodeIn = w.tabnodeInbound === undefined ? null : new Set(w.tabnodeInbound);
+    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, tabnodeIn === null ? null : tabnodeIn.has(id));
     this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
     this.events.welcome(w.address, w.resume, w.peers, w.resumed);
     if (unknownKept.length > 0) this.events.kept?.(unknownKept);
@@ -211,7 +221,9 @@ export class RelayTransport implements Transport {
         this.closeOutbound(address, "closed by this node");
       },
     };
-    const relayed: RelayedLink = { link, tabnode: null };
+    // A link the relay kept open through a reload answers no new dial: what it showed then is what it is.
+    const relayed: RelayedLink = { link, tabnode: this.kept.get(address) ?? null };
+    this.kept.delete(address);
     this.outbound.set(address, relayed);
     queueMicrotask(() => {
       if (this.outbound.get(address) === relayed) this.handler.opened(link);

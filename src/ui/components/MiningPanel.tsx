@@ -3,7 +3,7 @@
  * (CPU threads, the GPU, or both) and shows what it reports. The choice made
  * while stopped is kept here and sent with the next start.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { setMining } from "../bridge.ts";
 import { formatDuration, plainDigits } from "../format.ts";
 import { claimMining, letGoMining, storedThreads, storeThreads, useMiningPlace } from "../mining-local.ts";
@@ -93,10 +93,13 @@ export function MiningPanel() {
     setMining(on, d === "gpu" ? 0 : n, d !== "cpu");
     if (!on) letGoMining();
   };
-  // Mining stopped by the node (a wallet locked, a fatal error) gives the lock back too.
+  // Mining that stops without Stop here (the node stopped it) gives the lock back too: on the change from running, not
+  // before the worker has reported the start.
+  const wasRunning = useRef(false);
   useEffect(() => {
-    if (!mining.running && place === "here") letGoMining();
-  }, [mining.running, place]);
+    if (wasRunning.current && !mining.running) letGoMining();
+    wasRunning.current = mining.running;
+  }, [mining.running]);
   const chooseThreads = (n: number) => {
     setChosenThreads(n);
     storeThreads(n);

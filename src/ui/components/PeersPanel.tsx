@@ -42,12 +42,12 @@ function links(peer: PeerRow): { readonly arrow: string; readonly title: string 
 }
 
 function Height({ peer, ours }: { readonly peer: PeerRow; readonly ours: number }) {
-  if (peer.height === null) return <span className="muted" title="It has sent no block this node knows yet">height ?</span>;
+  if (peer.height === null) return <span className="muted" title="It has sent no block this node knows yet">no block shown yet</span>;
   const behind = ours - peer.height;
   const note = behind > 0 ? `, ${behind} behind` : behind < 0 ? `, ${-behind} ahead` : ", level";
   return (
-    <span title="The highest block it sent or named as its tip" data-testid="peer-height" data-height={peer.height}>
-      #{peer.height}
+    <span title="The highest block it sent us or named as its tip; blocks we sent it do not count, so it may be higher" data-testid="peer-height" data-height={peer.height}>
+      showed #{peer.height}
       <span className="muted">{note}</span>
     </span>
   );
