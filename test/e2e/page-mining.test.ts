@@ -50,6 +50,10 @@ describe("the mining panel", () => {
       return h === (await num(page, "height")) ? h : null;
     }, 30_000);
     expect(height).toBeGreaterThanOrEqual(2);
+    // The difficulty shown is the next block's, as the home node has it; the latest block's own is the chart's last point.
+    expect(await num(page, "difficulty-next")).toBe((await session.home.get("/api/status")).difficulty);
+    const latest = (await session.home.get(`/api/blocks?from=${height}&limit=1`)).blocks[0].difficulty as number;
+    expect(await page.locator("figure", { hasText: "Difficulty of each block" }).textContent()).toContain(`latest ${latest}`);
     const shown = await stats(page);
     const chain = await homeRewards(address);
     expect(shown).toEqual({ blocks: chain.blocks, coins: chain.coins });

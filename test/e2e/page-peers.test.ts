@@ -91,7 +91,9 @@ describe("the peer list", () => {
     expect(said).toMatch(/dial/i);
     // Not a peer: no row for it, and the count leaves it out.
     expect((await peerRows(page)).some((r) => r.address === dead)).toBe(false);
-    await failure.scrollIntoViewIfNeeded();
+    // The node log's lines carry the time they were written.
+    expect((await text(page, "node-log")).split("\n").every((line) => /^\d\d:\d\d:\d\d /.test(line))).toBe(true);
+    await page.getByText(/^Node log/).click();
     await page.screenshot({ path: `${SHOTS}peers-02-dead-dial.png`, fullPage: true });
     await page.close();
   }, 120_000);

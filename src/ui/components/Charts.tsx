@@ -69,7 +69,7 @@ export function ChartsPanel() {
     <Panel title="Charts">
       <div className="charts">
         <Sparkline title="Block times" values={blockTimeSeries(blocks)} unit=" s" />
-        <Sparkline title="Difficulty" values={difficultySeries(blocks)} unit="" />
+        <Sparkline title="Difficulty of each block" values={difficultySeries(blocks)} unit="" />
       </div>
     </Panel>
   );

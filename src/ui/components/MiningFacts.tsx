@@ -23,3 +23,18 @@ export function MiningElsewhere() {
     </p>
   );
 }
+
+/** The difficulty a block mined now must meet, beside the latest block's own (what the chart ends on), when they differ. */
+export function NextDifficulty({ next, latest }: { readonly next: number; readonly latest: number | null }) {
+  return (
+    <>
+      <span data-testid="difficulty-next">{next}</span>
+      {latest !== null && latest !== next && (
+        <span className="unit" data-testid="difficulty-latest" title="The charts show each block's own difficulty">
+          {" "}
+          (latest block: {latest})
+        </span>
+      )}
+    </>
+  );
+}

@@ -9,7 +9,7 @@ import { formatDuration, plainDigits } from "../format.ts";
 import { claimMining, letGoMining, storedThreads, storeThreads, useMiningPlace } from "../mining-local.ts";
 import { useTabnode } from "../store.ts";
 import type { GpuProbe, MiningInfo } from "../../worker/messages.ts";
-import { HashRate, MiningElsewhere } from "./MiningFacts.tsx";
+import { HashRate, MiningElsewhere, NextDifficulty } from "./MiningFacts.tsx";
 import { Panel, Stat } from "./Panel.tsx";
 
 type Devices = "cpu" | "gpu" | "both";
@@ -135,11 +135,7 @@ export function MiningPanel() {
         {mining.gpu !== null && mining.gpu.state !== "failed" && (
           <Stat label={mining.gpu.state === "starting" ? "GPU (starting)" : "GPU"} value={<HashRate perSecond={mining.gpu.hashrate} testId="gpu-hashrate" />} />
         )}
-        <Stat
-          label="Difficulty of the next block"
-          value={<span title={latestDifficulty === null ? undefined : `The latest block was mined at difficulty ${latestDifficulty}; the charts show each block's own`}>{mining.difficulty}</span>}
-          testId="difficulty-next"
-        />
+        <Stat label="Difficulty of the next block" value={<NextDifficulty next={mining.difficulty} latest={latestDifficulty} />} />
         <Stat label="Blocks found (on the chain)" value={mining.blocksFound} testId="blocks-found" />
         <Stat label="Coins earned (rewards and gas)" value={plainDigits(mining.earned)} testId="coins-earned" />
         <Stat label="Expected time to a block" value={expected} wide />
