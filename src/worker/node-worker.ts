@@ -144,9 +144,14 @@ function schedulePublish(): void {
   if (publishTimer === null) publishTimer = setTimeout(publish, 100);
 }
 
-/** Payments queued while the relay was down go out once it is back and a peer's link is open. */
+/** Whether a payment made now reaches anyone: the relay is up and some peer answered our link to it. */
+function canBroadcast(r: Running): boolean {
+  return r.relayState === "connected" && r.node.peerList().some((p) => p.direction === "out" && p.open && p.dialect !== "unknown");
+}
+
+/** Payments queued while no peer could hear them go out once one can. */
 function flushOutbox(r: Running): void {
-  if (r.outbox.length === 0 || r.relayState !== "connected" || !r.node.peerList().some((p) => p.direction === "out" && p.open && p.dialect !== "unknown")) return;
+  if (r.outbox.length === 0 || !canBroadcast(r)) return;
   for (const tx of r.outbox.splice(0)) {
     if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
   }
@@ -206,7 +211,7 @@ function postMining(r: Running): void {
   const expectedMs = hashrate > 0 ? (16 ** difficulty / hashrate) * 1000 : null;
   // From the chain, not the miner's memory: what this wallet's blocks on the main chain paid it, so it survives a reload.
   const { blocksFound, earned } = chainRewards(r.index, r.address);
-  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu: running ? gpu : null, difficulty, blocksFound, earned, expectedMs } });
+  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu: gpu === null || running ? gpu : { ...gpu, hashrate: 0 }, difficulty, blocksFound, earned, expectedMs } });
 }
 
 /** Asks WebGPU for an adapter once, so the page can offer the GPU by name (or say why it cannot). */
@@ -227,9 +232,8 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   const tx = signPayment(r.wallet, { to, amount, gas }, random);
   const result = r.node.submitTransaction(tx);
   if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
-  // No peer heard it while the relay is away: it waits here and goes out when the relay is back (flushOutbox).
-  const queued = r.relayState !== "connected";
-  if (queued) r.outbox.push(result.tx);
+  // No peer heard it while the relay is away (or before any peer answered): it waits here and goes out when one can (flushOutbox).
+  if (!canBroadcast(r)) r.outbox.push(result.tx);
   publish();
   return { ok: true, value: tx.signature };
 }

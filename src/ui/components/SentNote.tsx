@@ -13,10 +13,13 @@ export interface Sent {
 
 export function SentNote({ sent }: { readonly sent: Sent }) {
   const queued = useTabnode((s) => s.outbox.some((tx) => tx.signature === sent.signature));
+  const relayUp = useTabnode((s) => s.relay.state === "connected");
   if (queued) {
+    const why = relayUp ? "no peer has answered this tab yet" : "the relay is down, so no peer has it yet";
+    const when = relayUp ? "as soon as one does" : "as soon as the relay is back";
     return (
       <Message tone="warn" testId="send-queued">
-        Queued {sent.what}: the relay is down, so no peer has it yet. It is broadcast as soon as the relay is back; keep this tab open.
+        Queued {sent.what}: {why}. It is broadcast {when}; keep this tab open.
       </Message>
     );
   }
