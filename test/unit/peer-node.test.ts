@@ -55,6 +55,27 @@ describe("two honest nodes", () => {
     expect(a.node.chain.tip().block.hash).toBe(mined[2]!.block.hash);
   });
 
+  it("records, per link, when a frame last came and the highest block the peer showed", async () => {
+    const { clock, start } = await network();
+    const a = await start("ws://a:1");
+    const b = await start("ws://b:1");
+    const mined = minedBlocks(3);
+    for (const m of mined.slice(0, 2)) expect(b.node.submitBlock(m.block, m.announced).ok).toBe(true);
+    a.node.connect(b.address);
+    await clock.advance(1000);
+    // B's links as A sees them: the inbound one (B speaks on it) heard B and showed its tip, 2, in the chain stream.
+    const fromB = () => a.node.peerList().find((p) => p.direction === "in" && p.address === b.address)!;
+    expect(fromB().height).toBe(2);
+    const heard = fromB().heardAt!;
+    expect(heard).toBeGreaterThan(0);
+    expect(a.node.peerList().find((p) => p.direction === "out" && p.address === b.address)!.height).toBeNull();
+    await clock.advance(5000);
+    b.node.submitBlock(mined[2]!.block, mined[2]!.announced);
+    await clock.advance(1000);
+    expect(fromB().height).toBe(3);
+    expect(fromB().heardAt!).toBeGreaterThan(heard);
+  });
+
   it("a tip reached through a chain stream is announced: a peer that never saw the stream follows it", async () => {
     // A and B share a chain of 2; C has a heavier one of 4 that only B links to (a partition healing at one link).
     // A and C dial nobody from their books: they never meet.
