@@ -7,17 +7,28 @@
  */
 type Note = { readonly t: "hello"; readonly address: string } | { readonly t: "who" } | { readonly t: "bye"; readonly address: string };
 
+const CHANNEL = "tabnode-tabs";
+
+/** Said by the page (a worker has no unload event) when it goes away: the other tabs stop counting it as theirs. */
+export function sayGone(address: string): void {
+  if (typeof BroadcastChannel !== "function") return;
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.postMessage({ t: "bye", address } satisfies Note);
+  channel.close();
+}
+
 export class OwnTabs {
   private readonly channel: BroadcastChannel | null;
   private readonly others = new Set<string>();
+  /** Tabs of this browser that closed: the relay keeps their links for its grace period, but no one is there. */
+  private readonly gone = new Set<string>();
   private own: string | null = null;
 
   constructor(private readonly changed: () => void) {
-    this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("tabnode-tabs") : null;
+    this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
     if (this.channel === null) return;
     this.channel.onmessage = (e: MessageEvent<Note>) => this.hear(e.data);
     this.channel.postMessage({ t: "who" } satisfies Note);
-    // A worker has no unload event: the page's pagehide is too late to reach it, so a closed tab lingers until the relay says it left.
   }
 
   private hear(note: Note): void {
@@ -25,10 +36,12 @@ export class OwnTabs {
       if (this.own !== null) this.channel?.postMessage({ t: "hello", address: this.own } satisfies Note);
       return;
     }
-    const had = this.others.has(note.address);
-    if (note.t === "hello" && note.address !== this.own) this.others.add(note.address);
-    if (note.t === "bye") this.others.delete(note.address);
-    if (had !== this.others.has(note.address)) this.changed();
+    if (note.address === this.own) return;
+    if (note.t === "hello") {
+      this.others.add(note.address);
+      this.gone.delete(note.address);
+    } else this.gone.add(note.address);
+    this.changed();
   }
 
   /** This tab's relay address (a new one after the relay forgot it). */
@@ -42,8 +55,13 @@ export class OwnTabs {
     return this.others.has(address);
   }
 
+  closed(address: string): boolean {
+    return this.gone.has(address);
+  }
+
   /** The relay says a peer left: a tab closed. */
   forget(address: string): void {
+    this.gone.delete(address);
     if (this.others.delete(address)) this.changed();
   }
 }

@@ -5,6 +5,7 @@
  * promise of the worker's result.
  */
 import type { Command, LookupResult, WorkerEvent } from "../worker/messages.ts";
+import { sayGone } from "../platform/own-tabs.ts";
 import { storedThreads } from "./mining-local.ts";
 import { useTabnode } from "./store.ts";
 
@@ -85,6 +86,10 @@ export function startNode(relayUrl = location.origin): void {
   worker = new Worker(new URL("../worker/node-worker.ts", import.meta.url), { type: "module", name: "tabnode-node" });
   worker.onmessage = (m: MessageEvent<WorkerEvent>) => apply(m.data);
   worker.onerror = (e) => useTabnode.setState({ fatal: `the node's worker failed: ${e.message}` });
+  addEventListener("pagehide", () => {
+    const address = useTabnode.getState().relay.address;
+    if (address !== null) sayGone(address);
+  });
   post({ cmd: "start", relayUrl, resume: sessionStorage.getItem(RESUME_KEY), threads: Math.min(hardwareThreads, storedThreads() ?? 1) });
   void askPersistentStorage();
 }

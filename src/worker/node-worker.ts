@@ -182,7 +182,7 @@ function publish(): void {
 }
 
 function postPeers(r: Running): void {
-  const { rows, unnamed, waiting } = peerRows(r.node.peerList(), { relayKind: (a) => r.kinds.get(a), ownTab: (a) => r.ownTabs.has(a) });
+  const { rows, unnamed, waiting } = peerRows(r.node.peerList(), { relayKind: (a) => r.kinds.get(a), ownTab: (a) => r.ownTabs.has(a), closedTab: (a) => r.ownTabs.closed(a) });
   for (const row of rows) r.dials.delete(row.address);
   const linked = waiting.filter((a) => !r.dials.has(a)).map((address): DialRow => ({ address, state: "waiting", reason: null, at: Date.now() }));
   post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values(), ...linked] });

@@ -13,6 +13,8 @@ export interface PeerFacts {
   relayKind(address: string): "tab" | "native" | "home" | undefined;
   /** Another tab of this browser (own-tabs.ts). */
   ownTab(address: string): boolean;
+  /** A tab of this browser that said it closed: its links linger at the relay for a while, no one behind them. */
+  closedTab(address: string): boolean;
 }
 
 /** A relay's address for a tab: `ws(s)://host/peer/<id>` (relay/tab-registry.ts). */
@@ -40,6 +42,7 @@ export function peerRows(views: readonly PeerView[], facts: PeerFacts): { readon
   const by = new Map<string, PeerView[]>();
   let unnamed = 0;
   for (const v of views) {
+    if (v.address !== null && facts.closedTab(v.address)) continue;
     if (v.address === null) {
       unnamed++;
       continue;

@@ -69,7 +69,11 @@ describe("the peer list", () => {
     expect(relayStats.tabs.connected).toBe(3);
     await x1.getByTestId("peer-row").first().scrollIntoViewIfNeeded();
     await x1.screenshot({ path: `${SHOTS}peers-01-one-row-each.png`, fullPage: true });
-    for (const page of [x2, y]) await page.close();
+    // X2 closes: X1 drops it at once (the relay would keep its links through its 30 s grace); Y still lists it.
+    await x2.close({ runBeforeUnload: true });
+    await until("X1 drops its closed sibling", async () => !(await kindsOf(x1)).has(addrX2[0]!), 15_000);
+    expect((await kindsOf(y)).get(addrX2[0]!)).toBe("tab");
+    await y.close();
   }, 180_000);
 
   it("reports a dial to a dead port with the reason it failed", async () => {

@@ -8,6 +8,7 @@ import type { TxPlace } from "../../src/worker/tx-index.ts";
 const TAB = "ws://127.0.0.1:8080/peer/abc";
 const OWN = "ws://127.0.0.1:8080/peer/own";
 const HOME = "ws://127.0.0.1:9000";
+const CLOSED = "ws://127.0.0.1:8080/peer/closed";
 const SEED = "ws://127.0.0.1:3000";
 
 function view(address: string | null, direction: "in" | "out", over: Partial<PeerView> = {}): PeerView {
@@ -17,6 +18,7 @@ function view(address: string | null, direction: "in" | "out", over: Partial<Pee
 const facts: PeerFacts = {
   relayKind: (a) => (a === HOME ? "home" : a === TAB || a === OWN ? "tab" : undefined),
   ownTab: (a) => a === OWN,
+  closedTab: (a) => a === CLOSED,
 };
 
 describe("peerRows", () => {
@@ -34,6 +36,10 @@ describe("peerRows", () => {
     expect(rows).toEqual([]);
     expect(unnamed).toBe(2);
     expect(waiting).toEqual([SEED]);
+  });
+
+  it("leaves out a tab of this browser that said it closed", () => {
+    expect(peerRows([view(CLOSED, "in"), view(CLOSED, "out"), view(OWN, "in")], facts).rows.map((r) => r.address)).toEqual([OWN]);
   });
 
   it("names each kind: own tab, tab, home, tutorial, native", () => {
