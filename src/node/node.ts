@@ -304,6 +304,19 @@ export class PeerNode implements LinkHandler {
     }
   }
 
+  /**
+   * Asks every paired peer not already asked for its tip (TYPE_REQUEST_CHECK, one frame every JeChain node
+   * answers), so what this node knows of each peer's height stays current: a peer never sends back the blocks
+   * it got from us. A tip that is news brings its chain, as at pairing.
+   */
+  askTips(): void {
+    for (const address of this.connections.pairedAddresses()) {
+      if (this.checksAsked.has(address)) continue;
+      this.checksAsked.add(address);
+      this.ask(address, MessageType.RequestCheck);
+    }
+  }
+
   private ask(address: string, type: typeof MessageType.RequestChain | typeof MessageType.RequestCheck): void {
     const peer = this.connections.peers.outboundTo(address);
     if (peer?.open !== true) return;

@@ -114,7 +114,13 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   });
   r.transport = transport;
   node.useTransport(transport);
-  setInterval(() => postMining(r), 1000);
+  // Each second: the miner's rates, and the peers' last-heard times and heights (which change without a node event).
+  setInterval(() => {
+    postMining(r);
+    postPeers(r);
+  }, 1000);
+  // Peers' heights, as the peer list shows them, kept current (a peer does not send back the blocks it got from us).
+  setInterval(() => node.askTips(), 15_000);
 }
 
 async function restoreMempool(r: Running): Promise<void> {

@@ -50,6 +50,9 @@ describe("the mining panel", () => {
       return h === (await num(page, "height")) ? h : null;
     }, 30_000);
     expect(height).toBeGreaterThanOrEqual(2);
+    // The home node never sends back the blocks it got from this tab; asked for its tip, it shows it has them.
+    const homeHeight = page.locator('[data-testid="peer-row"][data-peer-kind="home"] [data-testid="peer-height"]');
+    await until("the home node's row at its height", async () => Number(await homeHeight.getAttribute("data-height")) === height, 40_000);
     // The difficulty shown is the next block's, as the home node has it; the latest block's own is the chart's last point.
     expect(await num(page, "difficulty-next")).toBe((await session.home.get("/api/status")).difficulty);
     const latest = (await session.home.get(`/api/blocks?from=${height}&limit=1`)).blocks[0].difficulty as number;

@@ -59,7 +59,7 @@ describe("two honest nodes", () => {
     const { clock, start } = await network();
     const a = await start("ws://a:1");
     const b = await start("ws://b:1");
-    const mined = minedBlocks(3);
+    const mined = minedBlocks(4);
     for (const m of mined.slice(0, 2)) expect(b.node.submitBlock(m.block, m.announced).ok).toBe(true);
     a.node.connect(b.address);
     await clock.advance(1000);
@@ -74,6 +74,14 @@ describe("two honest nodes", () => {
     await clock.advance(1000);
     expect(fromB().height).toBe(3);
     expect(fromB().heardAt!).toBeGreaterThan(heard);
+    // A block A got elsewhere and sent B: B does not send it back, but names it as its tip when A asks.
+    expect(a.node.submitBlock(mined[3]!.block, mined[3]!.announced).ok).toBe(true);
+    await clock.advance(1000);
+    expect(b.node.chain.height).toBe(4);
+    expect(fromB().height).toBe(3);
+    a.node.askTips();
+    await clock.advance(1000);
+    expect(fromB().height).toBe(4);
   });
 
   it("a tip reached through a chain stream is announced: a peer that never saw the stream follows it", async () => {
