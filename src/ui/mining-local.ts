@@ -8,6 +8,17 @@
 import { useSyncExternalStore } from "react";
 
 const THREADS_KEY = "tabnode.mining.threads";
+/** Per tab (sessionStorage): this tab was mining, so a reload carries on. */
+const MINING_KEY = "tabnode.mining.on";
+
+export function rememberMining(on: boolean): void {
+  if (on) sessionStorage.setItem(MINING_KEY, "1");
+  else sessionStorage.removeItem(MINING_KEY);
+}
+
+export function wasMining(): boolean {
+  return sessionStorage.getItem(MINING_KEY) === "1";
+}
 
 export function storedThreads(): number | null {
   const n = Number(localStorage.getItem(THREADS_KEY));

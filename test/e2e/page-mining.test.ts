@@ -2,7 +2,8 @@
  * The mining panel tells the truth, in real Chromium: a readable hash rate
  * that drops to zero on Stop, blocks found and coins earned read from the
  * chain (they match the home node's chain and survive a reload), the thread
- * count remembered, and one tab mining a wallet at a time.
+ * count remembered, one tab mining a wallet at a time, and a reload of the
+ * tab that mines mining on.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +94,12 @@ describe("the mining panel", () => {
     await second.getByTestId("mine-toggle").click();
     await until("the second tab mines", async () => (await num(second, "hashrate")) > 0, 20_000);
     await first.getByTestId("mining-elsewhere").waitFor({ timeout: 10_000 });
+    // A reload of the mining tab mines on (and keeps the wallet's lock).
+    await second.reload();
+    await until("the reloaded tab mines on", async () => (await num(second, "hashrate")) > 0, 30_000);
+    expect(await second.getByTestId("mine-toggle").textContent()).toBe("Stop mining");
+    await first.getByTestId("mining-elsewhere").waitFor({ timeout: 10_000 });
     await second.getByTestId("mine-toggle").click();
+    await until("rate zero once stopped", async () => (await num(second, "hashrate")) === 0, 10_000);
   }, 120_000);
 });

@@ -6,7 +6,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { setMining } from "../bridge.ts";
 import { formatDuration, plainDigits } from "../format.ts";
-import { claimMining, letGoMining, storedThreads, storeThreads, useMiningPlace } from "../mining-local.ts";
+import { claimMining, letGoMining, rememberMining, storedThreads, storeThreads, useMiningPlace, wasMining } from "../mining-local.ts";
 import { useTabnode } from "../store.ts";
 import type { GpuProbe, MiningInfo } from "../../worker/messages.ts";
 import { HashRate, MiningElsewhere, NextDifficulty } from "./MiningFacts.tsx";
@@ -91,8 +91,17 @@ export function MiningPanel() {
   const mine = async (on: boolean, d: Devices, n: number) => {
     if (on && address !== null && !(await claimMining(address))) return;
     setMining(on, d === "gpu" ? 0 : n, d !== "cpu");
+    rememberMining(on);
     if (!on) letGoMining();
   };
+  // A reload of a tab that was mining mines on, once the node has its chain (commands before that are not heard).
+  const nodeReady = useTabnode((s) => s.chain.tip !== "");
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current || !nodeReady || address === null) return;
+    resumed.current = true;
+    if (wasMining() && !mining.running) void mine(true, devices, threads);
+  });
   // Mining that stops without Stop here (the node stopped it) gives the lock back too: on the change from running, not
   // before the worker has reported the start.
   const wasRunning = useRef(false);
