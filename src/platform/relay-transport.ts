@@ -171,12 +171,12 @@ export class RelayTransport implements Transport {
     const keptOut = new Set(w.resumed ? w.outbound : []);
     for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
     const unknownKept = [...keptOut].filter((to) => !this.outbound.has(to));
-    const tabnodeOut = new Set(w.tabnodeOutbound ?? []);
+    const tabnodeOut = new Set(Array.isArray(w.tabnodeOutbound) ? w.tabnodeOutbound : []);
     this.kept.clear();
     for (const to of unknownKept) this.kept.set(to, tabnodeOut.has(to));
     // A link kept through a reconnect whose far end this tab no longer knows: the relay says only that it is there.
     // (An older relay does not say which showed Tabnode's header: then not known.)
-    const tabnodeIn = w.tabnodeInbound === undefined ? null : new Set(w.tabnodeInbound);
+    const tabnodeIn = Array.isArray(w.tabnodeInbound) ? new Set(w.tabnodeInbound) : null;
     for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, tabnodeIn === null ? null : tabnodeIn.has(id));
     this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
     this.events.welcome(w.address, w.resume, w.peers, w.resumed);

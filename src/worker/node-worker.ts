@@ -48,6 +48,8 @@ interface Running {
   readonly ownTabs: OwnTabs;
   /** Peers the person added, until linked: dialing, or why the last dial failed. */
   readonly dials: Map<string, DialRow>;
+  /** The addresses the person added: their failures are shown (others' only while their link waits). */
+  readonly asked: Set<string>;
   /** Payments made while no peer could hear them (the relay down), waiting to be broadcast. */
   readonly outbox: SignedTransaction[];
   relayState: RelayState;
@@ -79,7 +81,7 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
   const ownTabs = new OwnTabs(() => schedulePublish());
   const r: Running = {
-    ...{ node, miner, choice, vault, store, index, kinds: new Map(), ownTabs, dials: new Map(), outbox: [], relayState: "connecting", transport: null },
+    ...{ node, miner, choice, vault, store, index, kinds: new Map(), ownTabs, dials: new Map(), asked: new Set(), outbox: [], relayState: "connecting", transport: null },
     ...{ address: opened.address, wallet: opened.wallet, password: null },
   };
   void probeGpu();
@@ -131,8 +133,9 @@ async function restoreMempool(r: Running): Promise<void> {
 
 function onNodeEvent(r: Running, e: NodeEvent): void {
   if (e.type === "chain") r.index.apply(e.change);
-  if (e.type === "closed" && e.direction === "out" && e.address !== null && r.dials.has(e.address)) {
-    r.dials.set(e.address, { address: e.address, state: "failed", reason: e.why, at: Date.now() });
+  if (e.type === "closed" && e.direction === "out" && e.address !== null) {
+    if (r.asked.has(e.address)) r.dials.set(e.address, { address: e.address, state: "failed", reason: e.why, at: Date.now() });
+    else r.dials.delete(e.address);
   }
   if (e.type === "peers") flushOutbox(r);
   if (e.type === "sync") post({ ev: "sync", syncing: !e.done, received: e.received });
@@ -190,8 +193,10 @@ function publish(): void {
 function postPeers(r: Running): void {
   const { rows, unnamed, waiting } = peerRows(r.node.peerList(), { relayKind: (a) => r.kinds.get(a), ownTab: (a) => r.ownTabs.has(a), closedTab: (a) => r.ownTabs.closed(a) });
   for (const row of rows) r.dials.delete(row.address);
-  const linked = waiting.filter((a) => !r.dials.has(a)).map((address): DialRow => ({ address, state: "waiting", reason: null, at: Date.now() }));
-  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values(), ...linked] });
+  // A dial that the far end answered is no longer "dialing": it waits for the peer to link back.
+  for (const address of waiting) if (r.dials.get(address)?.state !== "waiting") r.dials.set(address, { address, state: "waiting", reason: null, at: Date.now() });
+  for (const [address, d] of r.dials) if (d.state === "waiting" && !waiting.includes(address)) r.dials.delete(address);
+  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values()] });
 }
 
 function history(r: Running, address: string): HistoryItem[] {
@@ -298,7 +303,10 @@ async function handle(c: Command): Promise<void> {
     case "add-peer": {
       const address = c.address.trim();
       const d = r.node.connect(address);
-      if (d.ok) r.dials.set(address, { address, state: "dialing", reason: null, at: Date.now() });
+      if (d.ok) {
+        r.asked.add(address);
+        r.dials.set(address, { address, state: "dialing", reason: null, at: Date.now() });
+      }
       schedulePublish();
       return reply(c.id, d.ok ? { ok: true } : { ok: false, reason: d.reason, detail: d.detail });
     }
