@@ -81,8 +81,22 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
   const ownTabs = new OwnTabs(() => schedulePublish());
   const r: Running = {
-    ...{ node, miner, choice, vault, store, index, kinds: new Map(), ownTabs, dials: new Map(), asked: new Set(), outbox: [], relayState: "connecting", transport: null },
-    ...{ address: opened.address, wallet: opened.wallet, password: null },
+    node,
+    miner,
+    choice,
+    vault,
+    store,
+    index,
+    kinds: new Map(),
+    ownTabs,
+    dials: new Map(),
+    asked: new Set(),
+    outbox: [],
+    relayState: "connecting",
+    transport: null,
+    address: opened.address,
+    wallet: opened.wallet,
+    password: null,
   };
   void probeGpu();
   running = r;
