@@ -110,6 +110,9 @@ export class TabRegistry {
       peers: this.peersFor(tab),
       inbound: [...tab.inbound.keys()],
       outbound: [...tab.outbound.values()].filter((l) => l.open).map((l) => l.to),
+      // Which of those showed Tabnode's header: a tab that reloaded knows its kept links' dialects without a new upgrade.
+      tabnodeInbound: [...tab.inbound.values()].filter((l) => l.tabnode).map((l) => l.id),
+      tabnodeOutbound: [...tab.outbound.values()].filter((l) => l.open && l.tabnode).map((l) => l.to),
       limits: { maxFrameBytes, framesPerSecond, bytesPerSecond, maxLinksPerTab, graceMs },
     };
   }

@@ -119,7 +119,8 @@ export function blocksFrom(view: NodeView, from: number, limit: number): BlockEn
   return out;
 }
 
-const HEIGHT = /^\d{1,9}$/;
+/** A height as people write it: digits, no leading zero (so "00", a hash prefix, is not height 0). */
+const HEIGHT = /^(0|[1-9][0-9]{0,8})$/;
 
 /** A block by hash, or by height on the main chain ("7"). */
 export function findBlock(view: NodeView, query: string): BlockInfo | undefined {

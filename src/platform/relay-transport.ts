@@ -40,6 +40,8 @@ export interface RelayTransportEvents {
   welcome(address: string, resume: string, peers: readonly RelayPeer[], resumed: boolean): void;
   peerJoin(peer: RelayPeer): void;
   peerLeave(peer: RelayPeer): void;
+  /** Links to these addresses the relay kept through a reload, which this (new) node never dialed: worth dialing again. */
+  kept?(addresses: readonly string[]): void;
 }
 
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
@@ -56,8 +58,11 @@ export class RelayTransport implements Transport {
   private socket: TabSocket | null = null;
   private readonly inbound = new Map<number, Link>();
   private readonly outbound = new Map<string, RelayedLink>();
+  /** Links the relay kept through a reload that this node has not dialed again, and whether each showed Tabnode's header. */
+  private readonly kept = new Map<string, boolean>();
   private attempt = 0;
   private closedByUs = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private resume: string | null;
 
   constructor(
@@ -87,8 +92,19 @@ export class RelayTransport implements Transport {
       this.attempt++;
       const reason = e.reason || `closed (${e.code})`;
       this.events.state(this.attempt > 3 ? "down" : "reconnecting", { attempt: this.attempt, retryInMs: delay, reason });
-      setTimeout(() => this.closedByUs || this.open(), delay);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (!this.closedByUs) this.open();
+      }, delay);
     };
+  }
+
+  /** The person asked to retry: open the relay connection now instead of when the backoff ends (a no-op while open or opening). */
+  retryNow(): void {
+    if (this.retryTimer === null || this.closedByUs) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.open();
   }
 
   private receive(text: string): void {
@@ -147,10 +163,17 @@ export class RelayTransport implements Transport {
     }
     const keptOut = new Set(w.resumed ? w.outbound : []);
     for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
+    const unknownKept = [...keptOut].filter((to) => !this.outbound.has(to));
+    const tabnodeOut = new Set(Array.isArray(w.tabnodeOutbound) ? w.tabnodeOutbound : []);
+    this.kept.clear();
+    for (const to of unknownKept) this.kept.set(to, tabnodeOut.has(to));
     // A link kept through a reconnect whose far end this tab no longer knows: the relay says only that it is there.
-    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, null);
+    // (An older relay does not say which showed Tabnode's header: then not known.)
+    const tabnodeIn = Array.isArray(w.tabnodeInbound) ? new Set(w.tabnodeInbound) : null;
+    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, tabnodeIn === null ? null : tabnodeIn.has(id));
     this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
     this.events.welcome(w.address, w.resume, w.peers, w.resumed);
+    if (unknownKept.length > 0) this.events.kept?.(unknownKept);
   }
 
   private openInbound(id: number, tabnode: boolean | null): void {
@@ -191,7 +214,9 @@ export class RelayTransport implements Transport {
         this.closeOutbound(address, "closed by this node");
       },
     };
-    const relayed: RelayedLink = { link, tabnode: null };
+    // A link the relay kept open through a reload answers no new dial: what it showed then is what it is.
+    const relayed: RelayedLink = { link, tabnode: this.kept.get(address) ?? null };
+    this.kept.delete(address);
     this.outbound.set(address, relayed);
     queueMicrotask(() => {
       if (this.outbound.get(address) === relayed) this.handler.opened(link);
@@ -201,6 +226,7 @@ export class RelayTransport implements Transport {
 
   async close(): Promise<void> {
     this.closedByUs = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.socket?.close(1000, "bye");
   }
 }

@@ -53,6 +53,9 @@ export const RelayEventSchema = v.variant("t", [
     peers: v.array(PeerInfoSchema),
     inbound: v.array(LinkId),
     outbound: v.array(Address),
+    /** The kept links (of `inbound`, `outbound`) whose far end showed Tabnode's upgrade header (absent from an older relay). */
+    tabnodeInbound: v.optional(v.array(LinkId)),
+    tabnodeOutbound: v.optional(v.array(Address)),
     limits: WelcomeLimitsSchema,
   }),
   v.object({ t: v.literal("peers"), join: v.array(PeerInfoSchema), leave: v.array(PeerInfoSchema) }),

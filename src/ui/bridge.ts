@@ -6,6 +6,8 @@
  */
 import type { CommandReason } from "../app/reasons.ts";
 import type { Command, LookupResult, WorkerEvent } from "../worker/messages.ts";
+import { sayGone } from "../platform/own-tabs.ts";
+import { storedThreads } from "./mining-local.ts";
 import { useTabnode } from "./store.ts";
 
 export interface ActionResult {
@@ -49,7 +51,9 @@ function apply(e: WorkerEvent): void {
     case "mempool":
       return set({ mempool: e.txs });
     case "peers":
-      return set({ peers: e.peers });
+      return set({ peers: e.peers, unnamedLinks: e.unnamed, dials: e.dials });
+    case "outbox":
+      return set({ outbox: e.queued });
     case "relay":
       // The resume token lets a reload keep this tab's address (per tab: sessionStorage).
       if (e.resume !== null) sessionStorage.setItem(RESUME_KEY, e.resume);
@@ -84,7 +88,11 @@ export function startNode(relayUrl = new URL("./", location.href).href): void {
   worker = new Worker(new URL("../worker/node-worker.ts", import.meta.url), { type: "module", name: "tabnode-node" });
   worker.onmessage = (m: MessageEvent<WorkerEvent>) => apply(m.data);
   worker.onerror = (e) => useTabnode.setState({ fatal: `the node's worker failed: ${e.message}` });
-  post({ cmd: "start", relayUrl, resume: sessionStorage.getItem(RESUME_KEY), threads: 1 });
+  addEventListener("pagehide", () => {
+    const address = useTabnode.getState().relay.address;
+    if (address !== null) sayGone(address);
+  });
+  post({ cmd: "start", relayUrl, resume: sessionStorage.getItem(RESUME_KEY), threads: Math.min(hardwareThreads, storedThreads() ?? 1) });
   void askPersistentStorage();
 }
 
@@ -116,3 +124,5 @@ export const setPassword = (password: string | null) => request((id) => ({ cmd: 
 export const unlockWallet = (password: string) => request((id) => ({ cmd: "unlock", id, password }));
 export const exportKey = () => request((id) => ({ cmd: "export-key", id }));
 export const lookup = (query: string) => request((id) => ({ cmd: "lookup", id, query }));
+/** Reconnect to the relay at once instead of waiting out the backoff. */
+export const retryRelay = () => post({ cmd: "relay-retry" });

@@ -9,6 +9,21 @@ export function plainDigits(n: number): string {
   return String(Math.round(n));
 }
 
+const RATE_UNITS = ["H/s", "kH/s", "MH/s", "GH/s", "TH/s"] as const;
+
+/** A hash rate for reading: 950 H/s, 9.73 MH/s (three significant digits from 1 kH/s up); 0 H/s when stopped or unknown. */
+export function formatHashrate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return "0 H/s";
+  let value = perSecond;
+  let unit = 0;
+  while (value >= 999.5 && unit < RATE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const shown = unit === 0 ? String(Math.round(value)) : value >= 99.95 ? value.toFixed(0) : value >= 9.995 ? value.toFixed(1) : value.toFixed(2);
+  return `${shown} ${RATE_UNITS[unit]}`;
+}
+
 /** Head and tail of a long hash or address; the full value belongs in a title. */
 export function shortHash(value: string, head = 8, tail = 6): string {
   if (value.length <= head + tail + 1) return value;

@@ -23,19 +23,45 @@ export type Command =
   | { readonly cmd: "set-password"; readonly id: number; readonly password: string | null }
   | { readonly cmd: "unlock"; readonly id: number; readonly password: string }
   | { readonly cmd: "export-key"; readonly id: number }
-  | { readonly cmd: "lookup"; readonly id: number; readonly query: string };
+  | { readonly cmd: "lookup"; readonly id: number; readonly query: string }
+  /** Reconnect to the relay now rather than when the backoff ends. */
+  | { readonly cmd: "relay-retry" };
 
 export type { BlockRow, HistoryItem, LookupResult, TxRow } from "../app/views.ts";
 
+/** What a peer is, as the page names it: another tab of this browser, a tab elsewhere, a native Tabnode node, the relay's home node, a tutorial node. */
+export type PeerKindShown = "own-tab" | "tab" | "native" | "home" | "tutorial";
+
+/** One peer (an address), whichever of its two links exist. */
 export interface PeerRow {
-  readonly address: string | null;
-  readonly direction: "in" | "out";
-  readonly kind: "tab" | "native" | "home" | "unknown";
+  readonly address: string;
+  readonly kind: PeerKindShown;
   /** What it speaks: Tabnode, or a tutorial node (in the chain-stream form it showed). */
   readonly dialect: Dialect;
   /** It misses pings: a tutorial node mining. */
   readonly busy: boolean;
+  /** Its link to us (we hear it) and ours to it (it hears us). */
+  readonly inbound: boolean;
+  readonly outbound: boolean;
+  readonly paired: boolean;
+  /** Its oldest link's opening. */
   readonly since: number;
+  /** When a frame last came from it; null: never yet. */
+  readonly heardAt: number | null;
+  /** The highest block it showed (sent, or named as its tip); null: none yet. */
+  readonly height: number | null;
+}
+
+/**
+ * An address that is no peer (yet): one the person asked for, being dialed or
+ * whose last dial failed and why (dialed again with backoff); or one our link
+ * reaches that has not linked back.
+ */
+export interface DialRow {
+  readonly address: string;
+  readonly state: "dialing" | "failed" | "waiting";
+  readonly reason: string | null;
+  readonly at: number;
 }
 
 export interface MiningInfo {
@@ -68,7 +94,10 @@ export type WorkerEvent =
   | { readonly ev: "balance"; readonly confirmed: number; readonly pending: number; readonly spendable: number }
   | { readonly ev: "history"; readonly items: readonly HistoryItem[] }
   | { readonly ev: "mempool"; readonly txs: readonly TxRow[] }
-  | { readonly ev: "peers"; readonly peers: readonly PeerRow[] }
+  /** `unnamed`: inbound links that have not said who they are; `dials`: the peers the person added that are not linked (yet). */
+  | { readonly ev: "peers"; readonly peers: readonly PeerRow[]; readonly unnamed: number; readonly dials: readonly DialRow[] }
+  /** Payments this tab made while no peer could hear them, waiting to be broadcast. */
+  | { readonly ev: "outbox"; readonly queued: readonly TxRow[] }
   | { readonly ev: "relay"; readonly state: RelayState; readonly address: string | null; readonly retryInMs: number | null; readonly reason: string | null; readonly resume: string | null }
   | { readonly ev: "mining"; readonly info: MiningInfo }
   | { readonly ev: "gpu-probe"; readonly probe: GpuProbe }

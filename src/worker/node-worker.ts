@@ -15,7 +15,12 @@ import { browserVerifier, browserVerifyThreads } from "../platform/browser-verif
 import type { DeviceChoice } from "../miner/thread.ts";
 import { openBrowserGpu } from "../platform/browser-gpu.ts";
 import { browserWorkerPool } from "../platform/worker-pool.ts";
-import type { Command, LookupResult, WorkerEvent } from "./messages.ts";
+import type { Command, DialRow, LookupResult, WorkerEvent } from "./messages.ts";
+import { OwnTabs } from "../platform/own-tabs.ts";
+import type { RelayState } from "../platform/relay-transport.ts";
+import type { SignedTransaction } from "../core/transaction.ts";
+import { chainRewards } from "./mining-stats.ts";
+import { peerRows } from "./peer-rows.ts";
 import { TxIndex } from "./tx-index.ts";
 import { WalletVault } from "./wallet-vault.ts";
 
@@ -29,7 +34,8 @@ const env = {
     const t = setTimeout(fn, ms);
     return () => clearTimeout(t);
   },
-  log: (line: string) => post({ ev: "log", line }),
+  // The log's lines carry the time they were written (HH:MM:SS, this browser's clock and zone).
+  log: (line: string) => post({ ev: "log", line: `${new Date().toTimeString().slice(0, 8)} ${line}` }),
 };
 
 interface Running {
@@ -43,6 +49,15 @@ interface Running {
   /** The peers the relay names, and what it says each is. */
   readonly relayPeers: RelayPeers;
   readonly arrivals: Arrivals;
+  readonly ownTabs: OwnTabs;
+  /** Peers the person added, until linked: dialing, or why the last dial failed. */
+  readonly dials: Map<string, DialRow>;
+  /** The addresses the person added: their failures are shown (others' only while their link waits). */
+  readonly asked: Set<string>;
+  /** Payments made while no peer could hear them (the relay down), waiting to be broadcast. */
+  readonly outbox: SignedTransaction[];
+  relayState: RelayState;
+  transport: RelayTransport | null;
   readonly address: string;
   wallet: Wallet | null;
   /** Kept in memory while unlocked, to encrypt an imported key the same way. */
@@ -68,23 +83,57 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
   const choice = { cpuThreads: threads, gpu: false };
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
-  const r: Running = { node, miner, choice, vault, store, index, relayPeers: new RelayPeers(node), arrivals: new Arrivals(), address: opened.address, wallet: opened.wallet, password: null };
+  const ownTabs = new OwnTabs(() => schedulePublish());
+  const r: Running = {
+    node,
+    miner,
+    choice,
+    vault,
+    store,
+    index,
+    relayPeers: new RelayPeers(node),
+    arrivals: new Arrivals(),
+    ownTabs,
+    dials: new Map(),
+    asked: new Set(),
+    outbox: [],
+    relayState: "connecting",
+    transport: null,
+    address: opened.address,
+    wallet: opened.wallet,
+    password: null,
+  };
   void probeGpu();
   running = r;
   await restoreMempool(r);
   publish();
   node.on((e) => onNodeEvent(r, e));
   const transport = new RelayTransport(relayUrl, resume, node, {
-    state: (state, d) => post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null }),
+    state: (state, d) => {
+      r.relayState = state;
+      post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null });
+    },
     welcome: (address, token, peers) => {
+      ownTabs.setOwn(address);
       post({ ev: "relay", state: "connected", address, retryInMs: null, reason: null, resume: token });
       r.relayPeers.welcome(address, peers);
     },
     peerJoin: (peer) => r.relayPeers.join(peer),
-    peerLeave: (peer) => r.relayPeers.leave(peer),
+    peerLeave: (peer) => {
+        r.relayPeers.leave(peer);
+        ownTabs.forget(peer.address);
+      },
+      kept: (addresses) => node.learn(addresses, "relay"),
   });
+  r.transport = transport;
   node.useTransport(transport);
-  setInterval(() => postMining(r), 1000);
+  // Each second: the miner's rates, and the peers' last-heard times and heights (which change without a node event).
+  setInterval(() => {
+    postMining(r);
+    postPeers(r);
+  }, 1000);
+  // Peers' heights, as the peer list shows them, kept current (a peer does not send back the blocks it got from us).
+  setInterval(() => node.askTips(), 15_000);
 }
 
 async function restoreMempool(r: Running): Promise<void> {
@@ -98,6 +147,11 @@ function onNodeEvent(r: Running, e: NodeEvent): void {
     r.index.apply(e.change);
     r.arrivals.record(e.change.added, env.now());
   }
+  if (e.type === "closed" && e.direction === "out" && e.address !== null) {
+    if (r.asked.has(e.address)) r.dials.set(e.address, { address: e.address, state: "failed", reason: e.why, at: Date.now() });
+    else r.dials.delete(e.address);
+  }
+  if (e.type === "peers") flushOutbox(r);
   if (e.type === "sync") post({ ev: "sync", syncing: !e.done, received: e.received });
   if (e.type === "store-error") post({ ev: "storage", ok: false, detail: `Saving to this browser's storage failed (${e.detail}). If the disk or quota is full, free space; the chain will be fetched again from peers.` });
   if (e.type === "mempool" && mempoolTimer === null) {
@@ -106,7 +160,25 @@ function onNodeEvent(r: Running, e: NodeEvent): void {
       void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
     }, 500);
   }
+  schedulePublish();
+}
+
+function schedulePublish(): void {
   if (publishTimer === null) publishTimer = setTimeout(publish, 100);
+}
+
+/** Whether a payment made now reaches anyone: the relay is up and some peer answered our link to it. */
+function canBroadcast(r: Running): boolean {
+  return r.relayState === "connected" && r.node.peerList().some((p) => p.direction === "out" && p.open && p.dialect !== "unknown");
+}
+
+/** Payments queued while no peer could hear them go out once one can. */
+function flushOutbox(r: Running): void {
+  if (r.outbox.length === 0 || !canBroadcast(r)) return;
+  for (const tx of r.outbox.splice(0)) {
+    if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
+  }
+  schedulePublish();
 }
 
 /** Everything the page shows, coalesced: a sync of thousands of blocks is a few updates, not thousands. */
@@ -120,17 +192,29 @@ function publish(): void {
   post({ ev: "history", items: historyOf(node, r.index, r.address) });
   post({ ev: "mempool", txs: node.mempool.transactions().map(txRow) });
   postMining(r);
-  post({
-    ev: "peers",
-    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.relayPeers.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
-  });
+  post({ ev: "outbox", queued: r.outbox.map(txRow) });
+  postPeers(r);
+}
+
+function postPeers(r: Running): void {
+  const { rows, unnamed, waiting } = peerRows(r.node.peerList(), { relayKind: (a) => r.relayPeers.kinds.get(a), ownTab: (a) => r.ownTabs.has(a), closedTab: (a) => r.ownTabs.closed(a) });
+  for (const row of rows) r.dials.delete(row.address);
+  // A dial that the far end answered is no longer "dialing": it waits for the peer to link back.
+  for (const address of waiting) if (r.dials.get(address)?.state !== "waiting") r.dials.set(address, { address, state: "waiting", reason: null, at: Date.now() });
+  for (const [address, d] of r.dials) if (d.state === "waiting" && !waiting.includes(address)) r.dials.delete(address);
+  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values()] });
 }
 
 function postMining(r: Running): void {
   const s = r.miner.stats();
-  const expectedMs = s.hashrate > 0 ? (16 ** s.difficulty / s.hashrate) * 1000 : null;
-  const { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned } = s;
-  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned, expectedMs } });
+  const { running, threads, gpu, difficulty } = s;
+  // Stopped means no rate and no estimate: the meters' last figures would read as if still mining.
+  const hashrate = running ? s.hashrate : 0;
+  const cpuHashrate = running ? s.cpuHashrate : 0;
+  const expectedMs = hashrate > 0 ? (16 ** difficulty / hashrate) * 1000 : null;
+  // From the chain, not the miner's memory: what this wallet's blocks on the main chain paid it, so it survives a reload.
+  const { blocksFound, earned } = chainRewards(r.index, r.address);
+  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu: gpu === null || running ? gpu : { ...gpu, hashrate: 0 }, difficulty, blocksFound, earned, expectedMs } });
 }
 
 /** Asks WebGPU for an adapter once, so the page can offer the GPU by name (or say why it cannot). */
@@ -149,6 +233,8 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   const tx = signPayment(checked.wallet, { to, amount, gas }, random);
   const result = r.node.submitTransaction(tx);
   if (!result.ok) return result;
+  // No peer heard it while the relay is away (or before any peer answered): it waits here and goes out when one can (flushOutbox).
+  if (!canBroadcast(r)) r.outbox.push(result.tx);
   publish();
   return { ok: true, value: tx.signature };
 }
@@ -189,8 +275,14 @@ async function handle(c: Command): Promise<void> {
     case "send":
       return reply(c.id, send(r, c.to, c.amount, c.gas));
     case "add-peer": {
-      const d = r.node.connect(c.address.trim());
-      return reply(c.id, d);
+      const address = c.address.trim();
+      const d = r.node.connect(address);
+      if (d.ok) {
+        r.asked.add(address);
+        r.dials.set(address, { address, state: "dialing", reason: null, at: Date.now() });
+      }
+      schedulePublish();
+      return reply(c.id, d.ok ? { ok: true } : { ok: false, reason: d.reason, detail: d.detail });
     }
     case "import-key":
       return reply(c.id, await importKey(r, c.privateKey));
@@ -213,6 +305,8 @@ async function handle(c: Command): Promise<void> {
       return reply(c.id, { ok: true, value: r.wallet.privateKey });
     case "lookup":
       return reply(c.id, { ok: true, value: lookup(r.node, r.index, c.query, r.arrivals.of) });
+    case "relay-retry":
+      return r.transport?.retryNow();
   }
 }
 

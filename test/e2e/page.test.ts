@@ -141,10 +141,11 @@ describe("a tab beside a tutorial node", () => {
       await page.getByLabel("Add a peer").fill(seed.address);
       await page.getByRole("button", { name: "Add", exact: true }).click();
       // The tab dials the seed through the relay and introduces itself; the seed dials the tab's address back (and
-      // every other address the introduction names): a row each way.
-      const row = (address: string) => page.locator(".peer-row", { hasText: address });
-      await until("the seed's rows, out and in", async () => (await row(seed.address).getByTestId("peer-dialect").allTextContents()).length === 2, 30_000);
-      expect(new Set(await row(seed.address).getByTestId("peer-dialect").allTextContents())).toEqual(new Set(["tutorial node"]));
+      // every other address the introduction names): one row, both links.
+      const row = (address: string) => page.locator(`[data-testid="peer-row"][data-address="${address}"]`);
+      await until("the seed's row, linked both ways", async () => (await row(seed.address).locator(".peer-links").textContent()) === "⇄", 30_000);
+      expect(await row(seed.address).getByTestId("peer-dialect").allTextContents()).toEqual(["tutorial node"]);
+      expect(await row(seed.address).getAttribute("data-peer-kind")).toBe("tutorial");
       expect(await row(home.address).getByTestId("peer-dialect").first().textContent()).toBe("Tabnode");
       await page.screenshot({ path: `${SHOTS}07-tutorial-peer.png`, fullPage: true });
     } finally {

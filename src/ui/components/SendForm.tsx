@@ -9,13 +9,13 @@ import { countOf, refusalText, shortHash } from "../format.ts";
 import { useTabnode } from "../store.ts";
 import { fieldForReason, validateSend, type SendField, type SendInput } from "../validate-send.ts";
 import { Message, TextField } from "./Field.tsx";
+import { SentNote, type Sent } from "./SentNote.tsx";
 import { useRequest } from "./useRequest.tsx";
 
 const EMPTY: SendInput = { to: "", amount: "", gas: "1" };
 const FIELDS: readonly SendField[] = ["to", "amount", "gas"];
 
 type Refusal = { readonly field: SendField | "form"; readonly text: string };
-type Sent = { readonly signature: string; readonly text: string };
 
 export function SendForm() {
   const ownAddress = useTabnode((s) => s.wallet.address);
@@ -25,8 +25,6 @@ export function SendForm() {
   const [shown, setShown] = useState<ReadonlySet<SendField>>(new Set());
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [sent, setSent] = useState<Sent | null>(null);
-  // "Sent … pending" is true only while the payment waits: once a block holds it, the history says so instead.
-  const sentState = useTabnode((s) => (sent === null ? null : s.history.find((h) => h.signature === sent.signature)?.height ?? null));
   const { busy, run } = useRequest();
 
   const check = validateSend(input, { ownAddress, spendable });
@@ -58,8 +56,7 @@ export function SendForm() {
     }
     setInput(EMPTY);
     setShown(new Set());
-    const signature = typeof result.value === "string" ? result.value : "";
-    setSent({ signature, text: `Sent ${countOf(check.amount, "coin")} to ${shortHash(check.to)} (gas ${check.gas}). It shows as pending until a block holds it.` });
+    setSent({ signature: typeof result.value === "string" ? result.value : "", what: `${countOf(check.amount, "coin")} to ${shortHash(check.to)} (gas ${check.gas})` });
   };
 
   return (
@@ -79,11 +76,7 @@ export function SendForm() {
           Cannot send: {errors.join(" ")}
         </Message>
       )}
-      {sent !== null && sentState === null && (
-        <Message tone="ok" testId="send-sent">
-          {sent.text}
-        </Message>
-      )}
+      {sent !== null && <SentNote sent={sent} />}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 /** Always in view: the name, the chain height, the peer count, the relay's state, and search. */
 import { useState, type FormEvent } from "react";
 import { useTabnode } from "../store.ts";
+import { useReachablePeers } from "./peer-reach.ts";
 import { hrefForQuery, routeHref } from "./Router.tsx";
 
 function SearchBox() {
@@ -40,7 +41,7 @@ function SearchBox() {
 
 export function TopBar() {
   const height = useTabnode((s) => s.chain.height);
-  const peers = useTabnode((s) => s.peers.length);
+  const peers = useReachablePeers();
   const relay = useTabnode((s) => s.relay.state);
   return (
     <header className="topbar">
@@ -54,8 +55,8 @@ export function TopBar() {
       <span className="topbar-stat" title="Height of the chain's tip">
         height <b data-testid="height">{height}</b>
       </span>
-      <span className="topbar-stat">
-        peers <b data-testid="peer-count">{peers}</b>
+      <span className="topbar-stat" title={peers.title}>
+        peers <b data-testid="peer-count">{peers.count}</b>
       </span>
       <span className={`relay-pill relay-${relay}`} data-testid="relay-status" title="Connection to the relay that links tabs">
         relay {relay}
