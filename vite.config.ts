@@ -5,7 +5,7 @@ import { VitePWA } from "vite-plugin-pwa";
 // The page is a static build (dist/) that the relay serves. Workers are ES modules,
 // so the node's worker can start its mining workers the same way.
 // Paths are relative (base "./"): the page, its service worker (scope "./") and
-// its manifest work wherever the relay mounts them, at the root or under a prefix.
+// its manifest work wherever the relay mounts them, at the root or under a proxy's path prefix (docs/deploy.md).
 export default defineConfig({
   base: "./",
   plugins: [

@@ -1,242 +1,99 @@
 /**
- * npm run bench:relay [tabs] [seconds] [rate]   (or BENCH_TABS, BENCH_SECONDS, BENCH_RATE)
+ * npm run bench:relay [tabs] [seconds] [rates]   (or BENCH_TABS, BENCH_SECONDS, BENCH_RATES)
  *
  * N simulated tabs (default 500) on loopback, each sending to the next tab's
- * address through the relay, at a fixed total rate (default 20,000 frames/s)
- * for a fixed time (default 10 s); then it stops by itself. The relay runs in
- * a child process of its own (one Node process: one core for its JavaScript),
- * so its memory and CPU are measured apart from the tabs': memory per tab is
- * the child's heap and RSS growth (after a forced GC) from zero tabs to N
- * connected tabs, divided by N. Latency is from the sender's send() to the
- * receiver's message event, both in this process (one clock). The sending is
- * open-loop (a fixed schedule, not waiting for replies), so the latency
- * includes any queueing the relay causes (and any in this process: its
- * event-loop delay is reported, to tell the two apart; the relay's is not
- * sampled, as a 1 ms sampling timer would cost it measurable CPU on a
- * virtual machine). Prints a table, then one JSON line.
- * BENCH_RELAY_NODE_ARGS passes flags to the relay's process (for example
- * "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+ * address through the relay, at fixed total rates (default 5,000, 10,000 and
+ * 20,000 frames/s, one window of `seconds`, default 10, each); then it stops
+ * by itself. `npm run bench:relay -- --capacity` measures capacity instead
+ * (bench/relay-capacity.ts).
+ *
+ * The relay runs in a child process of its own (bench/relay-child.ts). Where
+ * the machine has two cores or more and `taskset` is at hand, the relay and
+ * all its threads are pinned to the last core and this process (the load
+ * generator, all N tabs) to the first (`taskset -a -p -c`), so they do not
+ * compete; the report says whether they were.
+ *
+ * Latency is from the sender's send() to the receiver's message event, both
+ * in this process (one clock); each frame carries its index, and send and
+ * receive times go into preallocated arrays, so measuring allocates nothing
+ * per frame. Sending is open-loop (a fixed schedule, not waiting for
+ * replies), so latency includes any queueing the relay causes, and any stall
+ * of this process while a frame is in flight.
+ *
+ * Each rate's window follows a second of unmeasured traffic at that rate, so
+ * the relay's code is optimised for it, as in a relay that has been running.
+ *
+ * Attribution of the tail: both processes record their pauses
+ * (bench/stalls.ts): every garbage collection, and every gap of a 5 ms timer
+ * over 10 ms with the CPU time the process used in it, which tells a long
+ * turn of its own ("busy": it used the CPU for most of the gap) from not
+ * being run at all ("descheduled": other work on its core, or the
+ * hypervisor). Each frame of the slowest 1% goes to what held most of its
+ * flight: relay GC or busy, generator GC or busy, descheduled, or queueing
+ * (nothing held a quarter of it). Prints a table, then one JSON line.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-import { WebSocket } from "ws";
-import { startRelay, type RelayStats } from "../relay/index.ts";
+import { runCapacity } from "./relay-capacity.ts";
+import { connectTabs, Flights, linkRing, measureRate, startRelayChild, type Placement, type RateResult } from "./relay-load.ts";
 
-type ChildRequest = "memory" | "stats" | "cpu" | "stop";
-interface ChildReply {
-  readonly port?: number;
-  readonly memory?: { heapUsed: number; rss: number };
-  readonly stats?: RelayStats;
-  readonly cpuMicros?: number;
-}
-
-// ---- the relay's side: a child process answering the parent over IPC ----
-
-async function relayChild(tabs: number): Promise<void> {
-  const relay = await startRelay({
-    port: 0,
-    staticDir: "/nonexistent",
-    limits: { maxTabs: tabs + 10, maxTabsPerIp: tabs + 10, framesPerSecond: 100_000, bytesPerSecond: 1 << 30 },
-  });
-  const gc = (globalThis as { gc?: () => void }).gc;
-  process.on("message", (req: ChildRequest) => {
-    const reply = (r: ChildReply) => process.send?.(r);
-    if (req === "memory") {
-      gc?.();
-      const m = process.memoryUsage();
-      reply({ memory: { heapUsed: m.heapUsed, rss: m.rss } });
-    } else if (req === "stats") reply({ stats: relay.stats() });
-    else if (req === "cpu") {
-      const c = process.cpuUsage();
-      reply({ cpuMicros: c.user + c.system });
-    } else void relay.close().then(() => process.exit(0));
-  });
-  process.send?.({ port: relay.port } satisfies ChildReply);
-}
-
-// ---- the tabs' side ----
-
-const FRAME_PREFIX = '{"type":"TYPE_BENCH","data":{"t":';
-// About the size of a TYPE_CREATE_TRANSACTION frame (two 130-char addresses and a DER signature).
-const PAD = "f".repeat(400);
-
-interface BenchTab {
-  readonly socket: WebSocket;
-  readonly address: string;
-  /** The envelope header that sends to the next tab: built once, as a page would. */
-  header: string;
-}
-
-function ask(child: ChildProcess, req: ChildRequest): Promise<ChildReply> {
-  return new Promise((resolve) => {
-    child.once("message", (r: ChildReply) => resolve(r));
-    child.send(req);
-  });
-}
-
-/** When the last event other than a frame arrived: the join broadcasts are over when this goes quiet. */
-let lastEventAt = 0;
-
-function connectTab(tabUrl: string, latencies: number[]): Promise<BenchTab> {
-  return new Promise((resolve, reject) => {
-    // A zero mask lets ws skip masking in JavaScript (a browser masks in native
-    // code): the tabs' process shares the machine with the relay being measured.
-    const socket = new WebSocket(tabUrl, { perMessageDeflate: false, generateMask: () => {} });
-    socket.once("error", reject);
-    socket.once("message", (data: Buffer) => {
-      const welcome = JSON.parse(data.toString()) as { address: string };
-      resolve({ socket, address: welcome.address, header: "" });
-      socket.on("message", (msg: Buffer) => {
-        // Only frames matter here; peer and link events are skipped without parsing.
-        const text = msg.toString();
-        if (!text.startsWith('{"t":"frame"')) return void (lastEventAt = performance.now());
-        const start = text.indexOf("\n") + 1 + FRAME_PREFIX.length;
-        latencies.push(performance.now() - parseFloat(text.slice(start, start + 24)));
-      });
-    });
-  });
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function waitFor(probe: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!probe()) {
-    if (performance.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
-
-type BenchResult = Record<string, number | boolean | object> & {
-  readonly tabs: number;
-  readonly seconds: number;
-  readonly offeredPerSecond: number;
-  readonly forwardedPerSecond: number;
-  readonly lost: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-  readonly relayCpuPercentOfOneCore: number;
-  readonly relayCpuMicrosPerFrame: number;
-  readonly tabsLoopDelayMaxMs: number;
-  readonly tabsCpuPercentOfOneCore: number;
-  readonly heapBytesPerTab: number;
-  readonly rssBytesPerTab: number;
-  readonly dropped: object;
-};
-
-function report(result: BenchResult): void {
-  const n = result.tabs;
-  const seconds = result.seconds;
-  console.table({
-    "frames forwarded / s": { value: result.forwardedPerSecond, note: `offered ${result.offeredPerSecond}/s by ${n} tabs for ${seconds} s` },
-    "latency p50 (ms)": { value: result.p50Ms, note: "send() to message event, loopback" },
-    "latency p99 (ms)": { value: result.p99Ms, note: `max ${result.maxMs} ms` },
-    "relay CPU (% of one core)": { value: result.relayCpuPercentOfOneCore, note: "user + system time of the relay process over the window" },
-    "relay CPU per frame (µs)": { value: result.relayCpuMicrosPerFrame, note: "so one core would carry about 1e6 / this frames/s" },
-    "tabs' CPU (% of one core)": { value: result.tabsCpuPercentOfOneCore, note: `this process, all N simulated tabs; its event-loop delay max ${result.tabsLoopDelayMaxMs} ms` },
-    "relay heap / tab (bytes)": { value: result.heapBytesPerTab, note: "relay child process, after GC, 0 -> N tabs" },
-    "relay RSS / tab (bytes)": { value: result.rssBytesPerTab, note: "same, resident set" },
-    "frames lost": { value: result.lost, note: JSON.stringify(result.dropped) },
-  });
-  console.log(JSON.stringify(result));
+function report(tabsCount: number, seconds: number, placement: Placement, memory: { heapBytesPerTab: number; rssBytesPerTab: number }, results: readonly RateResult[]): void {
+  console.log(`${tabsCount} tabs, ${seconds} s per rate; ${placement.how}`);
+  console.table(
+    Object.fromEntries(
+      results.map((r) => [
+        `${r.rate}/s`,
+        {
+          forwarded: r.forwardedPerSecond,
+          lost: r.lost,
+          "p50 ms": r.p50Ms,
+          "p99 ms": r.p99Ms,
+          "max ms": r.maxMs,
+          "relay CPU %": r.relayCpuPercentOfOneCore,
+          "µs/frame": r.relayCpuMicrosPerFrame,
+          "gen CPU %": r.generatorCpuPercentOfOneCore,
+          "other CPU %": r.otherCpuPercentOfOneCore ?? "?",
+          "relay GC max/total ms": `${r.relay.gcMaxMs}/${r.relay.gcTotalMs} (${r.relay.gcCount})`,
+          "relay stall max ms": r.relay.stallMaxMs,
+          "gen GC max/total ms": `${r.generator.gcMaxMs}/${r.generator.gcTotalMs} (${r.generator.gcCount})`,
+          "gen stall max ms": r.generator.stallMaxMs,
+          "tail % relay gc/busy": `${r.tail.relayGc}/${r.tail.relayBusy}`,
+          "gen gc/busy": `${r.tail.generatorGc}/${r.tail.generatorBusy}`,
+          "descheduled": r.tail.descheduled,
+          "queueing": r.tail.queueing,
+        },
+      ]),
+    ),
+  );
+  console.log(`relay memory per connected tab: heap ${memory.heapBytesPerTab} B, RSS ${memory.rssBytesPerTab} B (after GC, 0 -> ${tabsCount} tabs)`);
+  console.log(JSON.stringify({ tabs: tabsCount, seconds, pinned: placement.pinned, placement: placement.how, ...memory, rates: results }));
 }
 
 async function main(): Promise<void> {
-  const arg = (i: number, env: string, dflt: number) => Number(process.argv[2 + i] ?? process.env[env] ?? dflt);
-  const n = arg(0, "BENCH_TABS", 500);
-  const seconds = arg(1, "BENCH_SECONDS", 10);
-  const rate = arg(2, "BENCH_RATE", 20_000);
-  if (![n, seconds, rate].every((x) => Number.isFinite(x) && x > 0) || n < 2) throw new Error("usage: bench/relay.ts [tabs>=2] [seconds>0] [rate>0]");
+  const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const n = Number(positional[0] ?? process.env.BENCH_TABS ?? 500);
+  const seconds = Number(positional[1] ?? process.env.BENCH_SECONDS ?? 10);
+  const rates = (positional[2] ?? process.env.BENCH_RATES ?? "5000,10000,20000").split(",").map(Number);
+  if (![n, seconds, ...rates].every((x) => Number.isFinite(x) && x > 0) || n < 2) throw new Error("usage: bench/relay.ts [tabs>=2] [seconds>0] [rate,rate,...]");
 
-  const child = fork(fileURLToPath(import.meta.url), ["--relay-child", String(n)], { execArgv: [...process.execArgv, "--expose-gc", ...(process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean)] });
+  const { relay, placement } = await startRelayChild([String(n)]);
   const guard = setTimeout(() => {
     console.error("bench: did not finish in time");
-    child.kill();
+    relay.child.kill();
     process.exit(1);
-  }, (seconds + 120) * 1000);
-  const { port } = await new Promise<ChildReply>((r) => child.once("message", r));
-  const tabUrl = `ws://127.0.0.1:${port}/tab`;
-  const before = (await ask(child, "memory")).memory!;
-
-  const latencies: number[] = [];
-  const tabs: BenchTab[] = [];
-  for (let i = 0; i < n; i += 50) tabs.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => connectTab(tabUrl, latencies)))));
-  await waitFor(() => performance.now() - lastEventAt > 500, 30_000); // the peer broadcasts are over
-  const connected = (await ask(child, "memory")).memory!;
-
-  // Open every tab's link to the next one, outside the measured window.
-  tabs.forEach((tab, i) => (tab.header = `${JSON.stringify({ t: "send", to: tabs[(i + 1) % n]!.address })}\n`));
-  for (const tab of tabs) tab.socket.send(`${tab.header}${FRAME_PREFIX}${performance.now()},"pad":"warm-up"}}`);
-  await waitFor(() => latencies.length >= n, 10_000);
-  latencies.length = 0;
-
-  const statsBefore = (await ask(child, "stats")).stats!;
-  const cpuBefore = (await ask(child, "cpu")).cpuMicros!;
-  const start = performance.now();
-  const tabsCpuBefore = process.cpuUsage();
-  const tabsLoop = monitorEventLoopDelay({ resolution: 1 });
-  tabsLoop.enable();
-  let sent = 0;
-  await new Promise<void>((done) => {
-    const tick = () => {
-      const elapsed = performance.now() - start;
-      const due = Math.min(Math.floor((elapsed * rate) / 1000), Math.floor(seconds * rate));
-      for (; sent < due; sent++) {
-        const tab = tabs[sent % n]!;
-        tab.socket.send(`${tab.header}${FRAME_PREFIX}${performance.now()},"pad":"${PAD}"}}`);
-      }
-      // A 1 ms timer, not a busy loop: the tabs' process must not eat the core
-      // it shares the machine with (the frames go out in bursts of rate/1000).
-      if (elapsed >= seconds * 1000) done();
-      else setTimeout(tick, 1);
-    };
-    tick();
-  });
-  const drained = await waitFor(() => latencies.length >= sent, 5000);
-  const windowS = (performance.now() - start) / 1000;
-  const tabsCpu = process.cpuUsage(tabsCpuBefore);
-  tabsLoop.disable();
-  const cpuAfter = (await ask(child, "cpu")).cpuMicros!;
-  const statsAfter = (await ask(child, "stats")).stats!;
-
-  const sorted = Float64Array.from(latencies).sort();
-  const forwarded = statsAfter.framesForwarded - statsBefore.framesForwarded;
-  const result: BenchResult = {
-    tabs: n,
-    seconds,
-    offeredPerSecond: Math.round(sent / seconds),
-    forwardedPerSecond: Math.round(forwarded / windowS),
-    received: latencies.length,
-    lost: sent - latencies.length,
-    p50Ms: Number(percentile(sorted, 50).toFixed(2)),
-    p99Ms: Number(percentile(sorted, 99).toFixed(2)),
-    maxMs: Number((sorted[sorted.length - 1] ?? NaN).toFixed(2)),
-    relayCpuPercentOfOneCore: Math.round((cpuAfter - cpuBefore) / 10_000 / windowS),
-    relayCpuMicrosPerFrame: Number(((cpuAfter - cpuBefore) / forwarded).toFixed(1)),
-    tabsLoopDelayMaxMs: Number((tabsLoop.max / 1e6).toFixed(1)),
-    tabsCpuPercentOfOneCore: Math.round((tabsCpu.user + tabsCpu.system) / 10_000 / windowS),
-    heapBytesPerTab: Math.round((connected.heapUsed - before.heapUsed) / n),
-    rssBytesPerTab: Math.round((connected.rss - before.rss) / n),
-    dropped: statsAfter.framesDropped,
-    drained,
-  };
-  report(result);
-
+  }, (seconds * rates.length + 180) * 1000);
+  const before = (await relay.ask("memory")).memory!;
+  const flights = new Flights();
+  const tabs = await connectTabs(relay.port, n, flights);
+  const connected = (await relay.ask("memory")).memory!;
+  await linkRing(tabs, flights);
+  const results: RateResult[] = [];
+  for (const rate of rates) results.push(await measureRate(relay, tabs, rate, seconds, flights));
+  report(n, seconds, placement, { heapBytesPerTab: Math.round((connected.heapUsed - before.heapUsed) / n), rssBytesPerTab: Math.round((connected.rss - before.rss) / n) }, results);
   for (const tab of tabs) tab.socket.terminate();
-  const exited = new Promise((r) => child.once("exit", r));
-  child.send("stop");
-  await exited;
+  await relay.stop();
   clearTimeout(guard);
 }
 
-if (process.argv[2] === "--relay-child") void relayChild(Number(process.argv[3]));
-else
-  void main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+void (process.argv.includes("--capacity") ? runCapacity() : main()).catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -3,6 +3,7 @@
  * function of the environment so a typo is a clear refusal, not a silent
  * default. docs/relay.md lists every name.
  */
+import { parseApiHostList, parseApiToken } from "../src/cli/api-access.ts";
 import type { DialPolicy } from "../src/protocol/dial-rule.ts";
 import type { RelayConfig, RelayLimits } from "./options.ts";
 
@@ -73,13 +74,26 @@ export function configFromEnv(env: Env): EnvResult {
   const home = given("HOME_NODE");
   const publicUrl = given("PUBLIC_URL");
   if (publicUrl !== undefined && !/^(wss?|https?):\/\//.test(publicUrl)) errors.push(`PUBLIC_URL=${publicUrl}: expected ws://, wss://, http:// or https://`);
+  const apiHosts = parseApiHostList(env.API_HOSTS);
+  if (!apiHosts.ok) errors.push(apiHosts.error);
+  const apiToken = parseApiToken(env.API_TOKEN);
+  if (!apiToken.ok) errors.push(apiToken.error);
+  const port = integer("PORT", 0) ?? 8080;
+  const relays = (given("RELAYS") ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  for (const r of relays) if (!/^(https?|wss?):\/\/[^\s,]+$/.test(r) || !URL.canParse(r)) errors.push(`RELAYS: ${JSON.stringify(r)} is not an http(s):// or ws(s):// URL`);
+  const pollMs = integer("RELAYS_POLL_MS", 100);
   const config: RelayConfig = {
-    port: integer("PORT", 0) ?? 8080,
+    port,
     host: given("HOST") ?? "127.0.0.1",
     publicUrl: publicUrl ?? null,
     peers: peers.map((p) => wsAddress("PEERS", p)).filter((p): p is string => p !== undefined),
     homeNode: home === undefined ? null : (wsAddress("HOME_NODE", home) ?? null),
     trustProxy: flag("TRUST_PROXY") ?? false,
+    relays,
+    ...(pollMs === undefined ? {} : { relaysPollMs: pollMs }),
+    dataDir: given("DATA_DIR") ?? `data/relay-${port}`,
+    apiHosts: apiHosts.ok ? apiHosts.hosts : [],
+    apiToken: apiToken.ok ? apiToken.token : null,
     limits,
     dial,
     ...(given("STATIC_DIR") === undefined ? {} : { staticDir: given("STATIC_DIR") }),

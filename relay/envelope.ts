@@ -1,65 +1,21 @@
 /**
- * The relay's link to a tab (docs/relay.md). Every message is one WebSocket
- * text message: a JSON header on one line and, for `send` and `frame`, a
- * newline and then the carried frame byte for byte. JSON.stringify never emits
- * a raw newline, so the first "\n" always ends the header; the frame is never
- * escaped, parsed or re-serialised, only sliced and concatenated.
+ * The relay's side of its link to a tab: the envelope's types and schemas are
+ * src/protocol/relay-envelope.ts, shared with the tab; here, the byte-level
+ * decoding of a tab's messages. The frame is never escaped, parsed or
+ * re-serialised, only sliced and concatenated.
  */
 import * as v from "valibot";
-import { MAX_ADDRESS_LENGTH } from "../src/protocol/dial-rule.ts";
+import { TAB_HEADER_TYPES, TabHeaderSchema, frameHeaderText } from "../src/protocol/relay-envelope.ts";
 import { RelayReason } from "./reasons.ts";
 
-export type PeerKind = "tab" | "native" | "home";
-export interface PeerInfo {
-  readonly address: string;
-  readonly kind: PeerKind;
-}
-
-/** What the relay tells a tab about its limits, so the page can stay within them. */
-export interface WelcomeLimits {
-  readonly maxFrameBytes: number;
-  readonly framesPerSecond: number;
-  readonly bytesPerSecond: number;
-  readonly maxLinksPerTab: number;
-  readonly graceMs: number;
-}
-
-/** Relay -> tab, except `frame`, whose header frameHeader() builds once per link. */
-export type RelayEvent =
-  | {
-      readonly t: "welcome";
-      readonly id: string;
-      readonly address: string;
-      readonly resume: string;
-      readonly resumed: boolean;
-      readonly peers: readonly PeerInfo[];
-      readonly inbound: readonly number[];
-      readonly outbound: readonly string[];
-      readonly limits: WelcomeLimits;
-    }
-  | { readonly t: "peers"; readonly join: readonly PeerInfo[]; readonly leave: readonly PeerInfo[] }
-  /** `tabnode`: whoever dialed showed Tabnode's upgrade header (src/protocol/dialect.ts); another tab always does. */
-  | { readonly t: "inbound-open"; readonly link: number; readonly tabnode: boolean }
-  | { readonly t: "inbound-close"; readonly link: number; readonly reason: RelayReason; readonly code?: number }
-  /** `tabnode`: what answered the relay's dial showed Tabnode's upgrade header. */
-  | { readonly t: "link-open"; readonly to: string; readonly tabnode: boolean }
-  | { readonly t: "link-close"; readonly to: string; readonly reason: RelayReason; readonly code?: number }
-  | { readonly t: "link-fail"; readonly to: string; readonly reason: RelayReason; readonly detail: string }
-  | { readonly t: "error"; readonly reason: RelayReason; readonly detail: string; readonly to?: string };
+export type { PeerInfo, PeerKind, RelayEvent, WelcomeLimits } from "../src/protocol/relay-envelope.ts";
 
 export function frameHeader(link: number): Buffer {
-  return Buffer.from(`{"t":"frame","link":${link}}\n`);
+  return Buffer.from(frameHeaderText(link));
 }
 
-const Address = v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH));
-const TabMessageSchema = v.variant("t", [
-  v.object({ t: v.literal("send"), to: Address }),
-  v.object({ t: v.literal("close"), to: Address }),
-  v.object({ t: v.literal("drop"), link: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
-]);
 /** A tab's message once checked; `send` carries the frame's bytes, a view into the received message. */
 export type TabMessage = { readonly t: "send"; readonly to: string; readonly frame: Buffer } | { readonly t: "close"; readonly to: string } | { readonly t: "drop"; readonly link: number };
-const TYPES: ReadonlySet<unknown> = new Set(["send", "close", "drop"]);
 
 export type DecodedTabMessage =
   | { readonly ok: true; readonly msg: TabMessage }
@@ -90,8 +46,8 @@ export function decodeTabMessage(data: Buffer, maxFrameBytes: number): DecodedTa
     return refuse(RelayReason.EnvelopeNotJson, "the header line is not JSON");
   }
   const t = typeof header === "object" && header !== null ? (header as { t?: unknown }).t : undefined;
-  if (typeof t === "string" && !TYPES.has(t)) return refuse(RelayReason.EnvelopeUnknownType, `unknown type ${JSON.stringify(t.slice(0, 40))}`);
-  const parsed = v.safeParse(TabMessageSchema, header);
+  if (typeof t === "string" && !TAB_HEADER_TYPES.has(t)) return refuse(RelayReason.EnvelopeUnknownType, `unknown type ${JSON.stringify(t.slice(0, 40))}`);
+  const parsed = v.safeParse(TabHeaderSchema, header);
   if (!parsed.success) return refuse(RelayReason.EnvelopeShape, v.summarize(parsed.issues));
   const msg = parsed.output;
   if (msg.t !== "send") return nl === -1 ? { ok: true, msg } : refuse(RelayReason.EnvelopeShape, `"${msg.t}" carries no frame`);

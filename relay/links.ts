@@ -13,6 +13,8 @@ export interface InboundLink {
   /** The envelope header of every frame on this link, built once: the hot path only concatenates. */
   readonly header: Buffer;
   readonly kind: LinkKind;
+  /** The dialer showed Tabnode's upgrade header (another tab always does). */
+  readonly tabnode: boolean;
   close(reason: RelayReason): void;
 }
 
@@ -21,6 +23,8 @@ export interface OutboundLink {
   readonly kind: LinkKind;
   /** False while a native link is still dialing (frames queue). */
   readonly open: boolean;
+  /** What answered the dial showed Tabnode's upgrade header (false until it answered). */
+  readonly tabnode: boolean;
   send(frame: Buffer): void;
   close(reason: RelayReason): void;
 }

@@ -1,6 +1,7 @@
 /**
  * The relay as a program: `npx tsx relay/main.ts`, configured by environment
- * (PORT, HOST, PUBLIC_URL, PEERS, HOME_NODE, STATIC_DIR, RELAY_*; see
+ * (PORT, HOST, PUBLIC_URL, PEERS, HOME_NODE, STATIC_DIR, DATA_DIR, API_HOSTS,
+ * API_TOKEN, RELAY_*; see
  * docs/relay.md). Stops cleanly on SIGINT and SIGTERM.
  */
 import { configFromEnv } from "./env.ts";
@@ -14,6 +15,7 @@ if (!parsed.ok) {
 const relay = await startRelay(parsed.config);
 console.log(`relay: page and GET /api/relay at ${relay.url}`);
 console.log(`relay: tabs connect to ${relay.tabUrl}; tab addresses are ${relay.publicBase}/peer/<id>`);
+if (relay.options.dataDir !== null) console.log(`relay: operator token for GET /metrics in ${relay.options.dataDir}/.cookie`);
 
 let stopping = false;
 const stop = (signal: string) => {

@@ -64,7 +64,7 @@ export class NativeLink implements OutboundLink {
   private ending: RelayReason = RelayReason.RemoteClosed;
   private error: Error | null = null;
   /** Whether what answered the dial showed Tabnode's header: a tutorial node does not, and is let be busy. */
-  private tabnode = false;
+  tabnode = false;
   /** Set while a failed dial waits for the end of the dial timeout to be reported. */
   private report: NodeJS.Timeout | null = null;
 
@@ -110,6 +110,7 @@ export class NativeLink implements OutboundLink {
     clearTimeout(this.deadline);
     this.ctx.loopMarks.settle(this.mark);
     this.open = true;
+    this.ctx.counters.dialsOpened++;
     this.ctx.heartbeat.track(
       this.socket,
       () => {

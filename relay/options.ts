@@ -3,6 +3,7 @@
  * public. docs/relay.md has the same table, with the environment names.
  */
 import { fileURLToPath } from "node:url";
+import type { ApiHost } from "../src/cli/api-access.ts";
 import { DEFAULT_DIAL_POLICY, type DialPolicy } from "../src/protocol/dial-rule.ts";
 
 export interface RelayLimits {
@@ -46,6 +47,16 @@ export interface RelayOptions {
   readonly trustProxy: boolean;
   readonly limits: RelayLimits;
   readonly dial: DialPolicy;
+  /** Other relays (their http(s):// base URLs), whose peers this relay's tabs are told of (relay/neighbours.ts). */
+  readonly relays: readonly string[];
+  /** How often each of them is asked for its peers. */
+  readonly relaysPollMs: number;
+  /** Where the operator's token is written (`.cookie`, 0600) at each start; null: kept in memory only (RelayHandle.operatorToken). */
+  readonly dataDir: string | null;
+  /** Host names the operator endpoints (GET /metrics) answer besides loopback and the public URL's host. */
+  readonly apiHosts: readonly ApiHost[];
+  /** A fixed operator token accepted besides the cookie's (for a scraper on another machine). */
+  readonly apiToken: string | null;
 }
 
 export type RelayConfig = Partial<Omit<RelayOptions, "limits" | "dial">> & {
@@ -86,6 +97,11 @@ export const DEFAULT_OPTIONS: RelayOptions = {
   trustProxy: false,
   limits: DEFAULT_LIMITS,
   dial: DEFAULT_DIAL_POLICY,
+  relays: [],
+  relaysPollMs: 10_000,
+  dataDir: null,
+  apiHosts: [],
+  apiToken: null,
 };
 
 export function resolveOptions(config: RelayConfig = {}): RelayOptions {

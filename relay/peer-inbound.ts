@@ -22,6 +22,7 @@ export function acceptPeerSocket(ctx: RelayContext, tabs: TabRegistry, socket: W
     id,
     header: frameHeader(id),
     kind: "native",
+    tabnode,
     close(reason) {
       ending = reason;
       ctx.counters.closed(reason);

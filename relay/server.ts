@@ -3,6 +3,8 @@
  * WebSocket endpoints: `/tab` for tabs (the envelope) and `/peer/<id>` for
  * whoever dials a tab's address (plain JeChain frames).
  */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -12,7 +14,10 @@ import type { RelayContext } from "./context.ts";
 import { MAX_HEADER_BYTES } from "./envelope.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { HeldBytes } from "./held-bytes.ts";
+import { apiHosts } from "../src/cli/api-access.ts";
+import { removeCookie, writeCookie } from "../src/platform/cookie-file.ts";
 import { createHttpApp } from "./http.ts";
+import { relayMetrics } from "./metrics.ts";
 import { LOOP_MARK_HEADER, LoopMarks } from "./loop-mark.ts";
 import { TABNODE_HEADER, TABNODE_HEADER_VALUE, showsTabnode } from "../src/protocol/dialect.ts";
 import type { Socket } from "node:net";
@@ -34,6 +39,8 @@ export interface RelayHandle {
   /** Tab addresses are `${publicBase}/peer/<id>`. */
   readonly publicBase: string;
   readonly options: RelayOptions;
+  /** The operator's token for GET /metrics (also in `dataDir/.cookie` when a data directory is set). */
+  readonly operatorToken: string;
   stats(): RelayStats;
   close(): Promise<void>;
 }
@@ -71,9 +78,24 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     loopMarks: new LoopMarks(),
   };
   const tabs = new TabRegistry(ctx);
-  const stats = () => snapshot(ctx, tabs.all(), (performance.now() - startedAt) / 1000);
+  const stats = () => snapshot(ctx, tabs.all(), tabs.neighbours.states(), (performance.now() - startedAt) / 1000);
 
-  const server = createServer(createHttpApp(options.staticDir, stats));
+  // The operator's token, as the native node's: a fresh cookie at each start, readable by this user only.
+  let operatorToken: string;
+  if (options.dataDir === null) operatorToken = randomBytes(32).toString("hex");
+  else {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    operatorToken = writeCookie(options.dataDir);
+  }
+  const access = {
+    hosts: apiHosts(options.publicUrl ?? `ws://${options.host.includes(":") ? `[${options.host}]` : options.host}`, options.apiHosts),
+    tokens: options.apiToken === null ? [operatorToken] : [operatorToken, options.apiToken],
+  };
+  let closing = false;
+  let base = "";
+  const server = createServer(
+    createHttpApp({ staticDir: options.staticDir, stats, peers: () => tabs.peerList(base), health: () => ({ status: closing ? "stopping" : "ok" }), metrics: relayMetrics(stats, () => tabs.neighbours.states()), access }),
+  );
   const wsOptions = { noServer: true, perMessageDeflate: false } as const;
   // A tab's message is a header plus a frame; up to twice the frame limit it
   // gets an error event (and stays), beyond that ws closes it with 1009.
@@ -81,7 +103,6 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   const peerServer = new WebSocketServer({ ...wsOptions, maxPayload: options.limits.maxFrameBytes });
   // Whoever dials a tab's address reaches a Tabnode node: the answer says so, as a native node's does.
   peerServer.on("headers", (headers) => headers.push(`${TABNODE_HEADER}: ${TABNODE_HEADER_VALUE}`));
-  let closing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -109,14 +130,16 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err) => {
       ctx.heartbeat.stop();
+      if (options.dataDir !== null) removeCookie(options.dataDir, operatorToken);
       reject(err);
     });
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   ctx.dial.port = port;
-  const base = publicBase(options, port);
+  base = publicBase(options, port);
   tabs.bindAddresses(peerPrefixes(base, options, port));
+  tabs.neighbours.start();
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
 
   return {
@@ -125,6 +148,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     tabUrl: `ws://${host}:${port}/tab`,
     publicBase: base,
     options,
+    operatorToken,
     stats,
     async close() {
       if (closing) return;
@@ -141,6 +165,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      if (options.dataDir !== null) removeCookie(options.dataDir, operatorToken);
     },
   };
 }

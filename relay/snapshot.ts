@@ -3,6 +3,7 @@
  * cannot drift from the truth) plus the running counters.
  */
 import type { RelayContext } from "./context.ts";
+import type { NeighbourState } from "./neighbours.ts";
 import type { ReasonCounts } from "./stats.ts";
 import type { Tab } from "./tab.ts";
 
@@ -13,8 +14,12 @@ export interface RelayStats {
   /** inbound: sockets dialed to tab addresses; outbound: sockets the relay dialed for tabs; tabToTab: in-process links. */
   readonly links: { readonly inbound: number; readonly outbound: number; readonly tabToTab: number };
   readonly peers: { readonly home: string | null; readonly native: readonly string[] };
+  /** The other relays this one is told of (RELAYS): how many, how many answered the last poll, the peers they serve (their URLs only in GET /metrics). */
+  readonly relays: { readonly known: number; readonly up: number; readonly peers: number };
   readonly framesForwarded: number;
   readonly bytesForwarded: number;
+  /** Links dialed for tabs that opened. */
+  readonly dialsOpened: number;
   /** Bytes held for forwarding (queued on dialing links, unsent on any socket): now, the most ever, and the budget. */
   readonly buffered: { readonly bytes: number; readonly peakBytes: number; readonly limitBytes: number };
   readonly framesDropped: ReasonCounts;
@@ -22,7 +27,7 @@ export interface RelayStats {
   readonly linksRefused: ReasonCounts;
 }
 
-export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, uptimeSeconds: number): RelayStats {
+export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, relays: readonly NeighbourState[], uptimeSeconds: number): RelayStats {
   let connected = 0;
   let away = 0;
   let inbound = 0;
@@ -43,8 +48,10 @@ export function snapshot(ctx: RelayContext, tabs: Iterable<Tab>, uptimeSeconds: 
     tabs: { connected, away },
     links: { inbound, outbound, tabToTab },
     peers: { home: options.homeNode, native: options.peers.filter((p) => p !== options.homeNode) },
+    relays: { known: relays.length, up: relays.filter((r) => r.up).length, peers: relays.reduce((n, r) => n + r.peers, 0) },
     framesForwarded: counters.framesForwarded,
     bytesForwarded: counters.bytesForwarded,
+    dialsOpened: counters.dialsOpened,
     buffered: { bytes: held.bytes, peakBytes: held.peakBytes, limitBytes: held.limitBytes },
     framesDropped: { ...counters.framesDropped },
     connectionsClosed: { ...counters.connectionsClosed },

@@ -13,6 +13,8 @@ function bump(counts: ReasonCounts, reason: RelayReason): void {
 export class RelayCounters {
   framesForwarded = 0;
   bytesForwarded = 0;
+  /** Links the relay dialed for tabs that opened (failures are in linksRefused: `dial-failed`, `dial-self`). */
+  dialsOpened = 0;
   /** Frames that did not reach their destination, by why. */
   readonly framesDropped: ReasonCounts = {};
   /** Connections the relay closed or refused, by why. */

@@ -22,10 +22,11 @@ export function linkTabs(from: Tab, to: string, target: Tab): OutboundLink {
     target.event({ t: "inbound-close", link: id, reason });
     from.event({ t: "link-close", to, reason });
   };
-  const inbound: InboundLink = { id, header: frameHeader(id), kind: "tab", close };
+  const inbound: InboundLink = { id, header: frameHeader(id), kind: "tab", tabnode: true, close };
   const outbound: OutboundLink = {
     to,
     kind: "tab",
+    tabnode: true,
     get open() {
       return open;
     },

@@ -3,11 +3,12 @@
  * tabs in all and per IP, the grace period, and discovery (what each tab is
  * told about the others and about native nodes).
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { RelayContext } from "./context.ts";
-import { PeerNews } from "./discovery.ts";
+import { Discovery } from "./discovery.ts";
+import { MAX_PEERS_PER_RELAY, Neighbours, type PeerList } from "./neighbours.ts";
 import type { PeerInfo, RelayEvent } from "./envelope.ts";
 import { closeWith, RelayReason } from "./reasons.ts";
 import { Tab } from "./tab.ts";
@@ -26,12 +27,20 @@ export class TabRegistry {
   /** Every spelling of `<base>/peer/` that means this relay, the public one first; known once the port is. */
   private peerPrefixes: readonly string[] = [];
   private stopping = false;
-  private readonly news = new PeerNews(() => this.byId.values());
+  private readonly discovery = new Discovery((n) => randomInt(n));
+  /** Other relays' peers (RELAYS), told to the tabs here as this relay's own are. */
+  readonly neighbours: Neighbours;
 
   constructor(private readonly ctx: RelayContext) {
     const { homeNode, peers } = ctx.options;
     const natives = peers.filter((a) => a !== homeNode).map((address): PeerInfo => ({ address, kind: "native" }));
     this.fixedPeers = homeNode === null ? natives : [{ address: homeNode, kind: "home" }, ...natives];
+    const fixed = new Set(this.fixedPeers.map((p) => p.address));
+    this.neighbours = new Neighbours(ctx.options.relays, ctx.options.relaysPollMs, {
+      isOwn: (address) => fixed.has(address) || this.localTarget(address) !== null,
+      join: (peer) => this.discovery.join(peer),
+      leave: (peer) => this.discovery.leave(peer),
+    });
   }
 
   bindAddresses(peerPrefixes: readonly string[]): void {
@@ -54,7 +63,7 @@ export class TabRegistry {
     this.byId.set(id, tab);
     this.byResume.set(tab.resume, tab);
     this.countIp(ip, 1);
-    this.news.join({ address: tab.address, kind: "tab" });
+    this.discovery.join({ address: tab.address, kind: "tab" });
     return { ok: true, tab, resumed: false };
   }
 
@@ -86,7 +95,8 @@ export class TabRegistry {
     this.byResume.delete(tab.resume);
     this.countIp(tab.ip, -1);
     tab.closeLinks(reason);
-    this.news.leave({ address: tab.address, kind: "tab" });
+    this.discovery.forget(tab);
+    this.discovery.leave({ address: tab.address, kind: "tab" });
   }
 
   welcome(tab: Tab, resumed: boolean): RelayEvent {
@@ -100,14 +110,31 @@ export class TabRegistry {
       peers: this.peersFor(tab),
       inbound: [...tab.inbound.keys()],
       outbound: [...tab.outbound.values()].filter((l) => l.open).map((l) => l.to),
+      // Which of those showed Tabnode's header: a tab that reloaded knows its kept links' dialects without a new upgrade.
+      tabnodeInbound: [...tab.inbound.values()].filter((l) => l.tabnode).map((l) => l.id),
+      tabnodeOutbound: [...tab.outbound.values()].filter((l) => l.open && l.tabnode).map((l) => l.to),
       limits: { maxFrameBytes, framesPerSecond, bytesPerSecond, maxLinksPerTab, graceMs },
     };
   }
 
+  /** The home node and PEERS, then a sample of this relay's tabs and other relays' peers (discovery.ts). */
   private peersFor(tab: Tab): PeerInfo[] {
-    const tabs: PeerInfo[] = [];
-    for (const other of this.byId.values()) if (other !== tab) tabs.push({ address: other.address, kind: "tab" });
-    return [...this.fixedPeers, ...tabs];
+    return [...this.fixedPeers, ...this.discovery.welcome(tab)];
+  }
+
+  /**
+   * What this relay serves to other relays (GET /api/relay/peers): its own
+   * peers only, never its neighbours'; as many as a neighbour takes
+   * (MAX_PEERS_PER_RELAY), its longest-held tabs first, so the list is the same
+   * from one poll to the next and costs the same with 20 tabs or 20,000.
+   */
+  peerList(publicBase: string): PeerList {
+    const peers = [...this.fixedPeers];
+    for (const t of this.byId.values()) {
+      if (peers.length >= MAX_PEERS_PER_RELAY) break;
+      peers.push({ address: t.address, kind: "tab" });
+    }
+    return { relay: publicBase, peers };
   }
 
   /** A tab of this relay named by an address: the Tab, "unknown" for one of ours with no such id, null if not ours. */
@@ -134,7 +161,8 @@ export class TabRegistry {
   /** Relay shutdown: every tab socket gets 1001 and every link ends; no grace, nothing is kept. */
   shutdown(): void {
     this.stopping = true;
-    this.news.stop();
+    this.discovery.stop();
+    this.neighbours.stop();
     for (const tab of [...this.byId.values()]) {
       if (tab.graceTimer !== null) clearTimeout(tab.graceTimer);
       if (tab.socket !== null) closeWith(tab.socket, RelayReason.ShuttingDown);

@@ -19,6 +19,8 @@ export class Tab {
   graceTimer: NodeJS.Timeout | null = null;
   readonly inbound = new Map<number, InboundLink>();
   readonly outbound = new Map<string, OutboundLink>();
+  /** The peers the relay told this tab of (discovery.ts): it hears when they leave. */
+  readonly told = new Set<string>();
   private lastLinkId = 0;
 
   constructor(

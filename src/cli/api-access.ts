@@ -69,6 +69,24 @@ export function apiHosts(myAddress: string, extra: readonly ApiHost[]): ApiHost[
   return ownHost === null ? [...extra] : [{ name: ownHost.name, port: null }, ...extra];
 }
 
+/** API_HOSTS: comma-separated `host` or `host:port`; a refusal names what it could not read. */
+export function parseApiHostList(text: string | undefined): { ok: true; hosts: ApiHost[] } | { ok: false; error: string } {
+  const hosts: ApiHost[] = [];
+  for (const item of (text ?? "").split(",").map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const host = parseApiHost(item);
+    if (host === null) return { ok: false, error: `API_HOSTS holds host names or host:port, got ${JSON.stringify(item)}` };
+    hosts.push(host);
+  }
+  return { ok: true, hosts };
+}
+
+/** API_TOKEN: visible ASCII only, so it fits a header as is; long enough that guessing it is hopeless. */
+export function parseApiToken(text: string | undefined): { ok: true; token: string | null } | { ok: false; error: string } {
+  const token = text?.trim() || null;
+  if (token !== null && !/^[\x21-\x7e]{16,256}$/.test(token)) return { ok: false, error: "API_TOKEN must be 16 to 256 visible ASCII characters (no spaces)" };
+  return { ok: true, token };
+}
+
 export type OperatorCheck = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly reason: ApiReason; readonly detail: string };
 
 /** The token of an `Authorization: Bearer <token>` header, or null when there is none. */

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { VERIFIERS, type VerifierName } from "../platform/node-verifier.ts";
 import type { DialPolicy } from "../protocol/dial-rule.ts";
-import { parseApiHost, type ApiHost } from "./api-access.ts";
+import { parseApiHostList, parseApiToken, type ApiHost } from "./api-access.ts";
 
 const isVerifierName = (v: string): v is VerifierName => (VERIFIERS as readonly string[]).includes(v);
 
@@ -41,7 +41,8 @@ Environment:
 
 HTTP API on the same port: GET /api/status, /api/blocks?from=&limit=, /api/blocks/:hash,
 /api/balance/:address, /api/mempool, /api/mining; POST /api/transactions.
-Operator actions, POST /api/mining and POST /api/peers, need the header
+Operator actions, POST /api/mining and POST /api/peers, and GET /metrics
+(Prometheus text format) need the header
   Authorization: Bearer <token>   (the token: cat DATA_DIR/.cookie, written at each start)
 Requests whose Host header names another host are refused (DNS rebinding).
 `;
@@ -92,15 +93,10 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const peers = list(env.PEERS);
   const loopbackText = env.ALLOW_LOOPBACK ?? "1";
   if (loopbackText !== "0" && loopbackText !== "1") return { ok: false, error: `ALLOW_LOOPBACK must be 0 or 1, got ${JSON.stringify(loopbackText)}` };
-  const apiHosts: ApiHost[] = [];
-  for (const text of list(env.API_HOSTS)) {
-    const host = parseApiHost(text);
-    if (host === null) return { ok: false, error: `API_HOSTS holds host names or host:port, got ${JSON.stringify(text)}` };
-    apiHosts.push(host);
-  }
-  const apiToken = env.API_TOKEN?.trim() || null;
-  // Visible ASCII only, so it fits a header as is; long enough that guessing it is hopeless.
-  if (apiToken !== null && !/^[\x21-\x7e]{16,256}$/.test(apiToken)) return { ok: false, error: "API_TOKEN must be 16 to 256 visible ASCII characters (no spaces)" };
+  const apiHosts = parseApiHostList(env.API_HOSTS);
+  if (!apiHosts.ok) return apiHosts;
+  const apiToken = parseApiToken(env.API_TOKEN);
+  if (!apiToken.ok) return apiToken;
   const heartbeatText = env.HEARTBEAT_MS ?? "30000";
   const heartbeatMs = Number(heartbeatText);
   if (!/^\d+$/.test(heartbeatText) || heartbeatMs < 100 || heartbeatMs > 3_600_000) return { ok: false, error: `HEARTBEAT_MS must be a whole number from 100 to 3600000, got ${JSON.stringify(heartbeatText)}` };
@@ -120,8 +116,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       verifier,
       allowPrivate: env.ALLOW_PRIVATE === "1",
       allowLoopback: loopbackText === "1",
-      apiHosts,
-      apiToken,
+      apiHosts: apiHosts.hosts,
+      apiToken: apiToken.token,
       heartbeatMs,
     },
   };

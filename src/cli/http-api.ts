@@ -4,31 +4,18 @@
  * node, and operator actions need the operator's token (api-access.ts).
  */
 import express, { type NextFunction, type Request, type Response } from "express";
+import { balanceOf, blockRecord, blocksFrom, chainStatus, findBlock } from "../app/queries.ts";
+import { AppReason, Reason } from "../app/reasons.ts";
 import { isCanonicalAddress } from "../core/secp.ts";
-import type { BlockInfo } from "../core/chain.ts";
 import type { MinerRunner } from "../node/miner-runner.ts";
 import type { PeerNode } from "../node/node.ts";
-import { checkOperator, isAllowedApiHost, ApiReason, type ApiHost } from "./api-access.ts";
+import { hostGuard, operatorGuard, type ApiAccess } from "./api-guard.ts";
+import { nodeMetrics } from "./node-metrics.ts";
 
-export interface ApiAccess {
-  /** Hosts answered besides loopback ones. */
-  readonly hosts: readonly ApiHost[];
-  /** Tokens that authorise operator actions: the cookie's, and API_TOKEN when set. */
-  readonly tokens: readonly string[];
-}
+export type { ApiAccess } from "./api-guard.ts";
 
 /** Routes that change what the node does, for the operator only; reads and sending a signed transaction stay open. */
 const OPERATOR_ROUTES = ["/api/mining", "/api/peers"];
-
-const entryJson = (e: BlockInfo, main: boolean) => ({
-  height: e.height,
-  hash: e.block.hash,
-  main,
-  difficulty: e.difficulty,
-  next: e.next,
-  work: e.work.toString(),
-  block: e.block,
-});
 
 function intParam(value: unknown, fallback: number): number | null {
   if (value === undefined) return fallback;
@@ -39,29 +26,23 @@ function intParam(value: unknown, fallback: number): number | null {
 export function createApi(node: PeerNode, miner: MinerRunner, info: { address: string; wallet: string }, access: ApiAccess): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use((req, res, next) => {
-    if (isAllowedApiHost(req.headers.host, access.hosts)) return next();
-    const detail = `Host ${JSON.stringify((req.headers.host ?? "").slice(0, 100))} is not this node's (API_HOSTS lists more)`;
-    res.status(403).json({ reason: ApiReason.HostRefused, detail });
-  });
+  app.use(hostGuard(access.hosts));
   // Before the body is parsed: a stranger's request costs no more than its headers.
-  app.post(OPERATOR_ROUTES, (req, res, next) => {
-    const r = checkOperator(req.headers.authorization, access.tokens);
-    if (r.ok) return next();
-    if (r.status === 401) res.set("WWW-Authenticate", 'Bearer realm="tabnode"');
-    res.status(r.status).json({ reason: r.reason, detail: r.detail });
-  });
+  const operator = operatorGuard(access.tokens);
+  app.post(OPERATOR_ROUTES, operator);
   app.use(express.json({ limit: "64kb" }));
 
+  // For Prometheus (bearer_token_file: DATA_DIR/.cookie): peers, refusals and mining are the operator's to see.
+  const metrics = nodeMetrics(node, miner);
+  app.get("/metrics", operator, (_req, res, next) => {
+    metrics.metrics().then((text) => res.set("Content-Type", metrics.contentType).send(text), next);
+  });
+
   app.get("/api/status", (_req, res) => {
-    const tip = node.chain.tip();
     res.json({
       address: info.address,
       wallet: info.wallet,
-      height: tip.height,
-      tip: tip.block.hash,
-      difficulty: node.chain.difficulty(),
-      work: tip.work.toString(),
+      ...chainStatus(node),
       peers: node.peerList().map((p) => ({ ...p, since: new Date(p.since).toISOString() })),
       mempool: node.mempool.size,
       mining: miner.stats(),
@@ -73,26 +54,25 @@ export function createApi(node: PeerNode, miner: MinerRunner, info: { address: s
     const limit = intParam(req.query.limit, 20);
     const height = node.chain.height;
     const from = intParam(req.query.from, Math.max(0, height - (limit ?? 20) + 1));
-    if (limit === null || limit < 1 || limit > 100) return res.status(400).json({ reason: "bad-limit", detail: "limit is a whole number from 1 to 100" });
-    if (from === null) return res.status(400).json({ reason: "bad-from", detail: "from is a whole number (a height)" });
-    const blocks: ReturnType<typeof entryJson>[] = [];
-    for (let h = from; h <= Math.min(height, from + limit - 1); h++) blocks.push(entryJson(node.chain.at(h)!, true));
-    res.json({ height, blocks });
+    if (limit === null || limit < 1 || limit > 100) return res.status(400).json({ reason: AppReason.LimitInvalid, detail: "limit is a whole number from 1 to 100" });
+    if (from === null) return res.status(400).json({ reason: AppReason.FromInvalid, detail: "from is a whole number (a height)" });
+    res.json({ height, blocks: blocksFrom(node, from, limit).map((e) => blockRecord(node, e)) });
   });
 
+  // A block hash, or a main-chain height.
   app.get("/api/blocks/:hash", (req, res) => {
-    const entry = node.chain.get(req.params.hash);
-    if (entry === undefined) return res.status(404).json({ reason: "not-found", detail: `no block ${req.params.hash.slice(0, 64)}` });
-    res.json(entryJson(entry, node.chain.isMain(entry)));
+    const entry = findBlock(node, req.params.hash);
+    if (entry === undefined) return res.status(404).json({ reason: AppReason.NotFound, detail: `no block ${req.params.hash.slice(0, 64)}` });
+    res.json(blockRecord(node, entry));
   });
 
   app.get("/api/balance/:address", (req, res) => {
     const address = req.params.address;
     if (!isCanonicalAddress(address)) {
-      return res.status(400).json({ reason: "address-invalid", detail: "an address is lowercase 04 + 128 hex characters, a point on secp256k1" });
+      return res.status(400).json({ reason: Reason.AddressInvalid, detail: "an address is lowercase 04 + 128 hex characters, a point on secp256k1" });
     }
-    const pending = node.mempool.pendingReceipts(address) - node.mempool.pendingSpend(address);
-    res.json({ address, balance: node.chain.ledger.balanceOf(address), pending });
+    const { confirmed, pending } = balanceOf(node, address);
+    res.json({ address, balance: confirmed, pending });
   });
 
   app.get("/api/mempool", (_req, res) => {
@@ -108,7 +88,7 @@ export function createApi(node: PeerNode, miner: MinerRunner, info: { address: s
 
   app.post("/api/peers", (req, res) => {
     const address = (req.body as { address?: unknown } | undefined)?.address;
-    if (typeof address !== "string") return res.status(400).json({ reason: "bad-body", detail: 'send {"address": "ws://host:port"}' });
+    if (typeof address !== "string") return res.status(400).json({ reason: AppReason.BodyInvalid, detail: 'send {"address": "ws://host:port"}' });
     const r = node.connect(address, "operator");
     if (!r.ok) return res.status(400).json({ reason: r.reason, detail: r.detail });
     res.status(202).json({ dialing: address });
@@ -118,20 +98,20 @@ export function createApi(node: PeerNode, miner: MinerRunner, info: { address: s
 
   app.post("/api/mining", (req, res) => {
     const body = req.body as { on?: unknown; blocks?: unknown } | undefined;
-    if (typeof body?.on !== "boolean") return res.status(400).json({ reason: "bad-body", detail: 'send {"on": true} or {"on": false}, optionally "blocks": n' });
+    if (typeof body?.on !== "boolean") return res.status(400).json({ reason: AppReason.BodyInvalid, detail: 'send {"on": true} or {"on": false}, optionally "blocks": n' });
     const blocks = body.blocks === undefined ? null : Number(body.blocks);
-    if (blocks !== null && !(Number.isSafeInteger(blocks) && blocks >= 1)) return res.status(400).json({ reason: "bad-body", detail: "blocks is a whole number of at least 1" });
+    if (blocks !== null && !(Number.isSafeInteger(blocks) && blocks >= 1)) return res.status(400).json({ reason: AppReason.BodyInvalid, detail: "blocks is a whole number of at least 1" });
     if (body.on) miner.start(blocks);
     else miner.stop();
     res.json(miner.stats());
   });
 
-  app.use("/api", (_req, res) => res.status(404).json({ reason: "not-found", detail: "no such API route" }));
+  app.use("/api", (_req, res) => res.status(404).json({ reason: AppReason.NotFound, detail: "no such API route" }));
 
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = (err as { status?: number }).status;
     if (status === undefined || status >= 500) return next(err);
-    const reason = (err as { type?: string }).type === "entity.too.large" ? "body-too-large" : "body-not-json";
+    const reason = (err as { type?: string }).type === "entity.too.large" ? AppReason.BodyTooLarge : AppReason.BodyNotJson;
     res.status(status).json({ reason, detail: (err as Error).message });
   });
   return app;

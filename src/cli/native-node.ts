@@ -72,7 +72,7 @@ export async function startNativeNode(config: CliConfig, log: (line: string) => 
   );
   const cookie = writeCookie(dataDir);
   const tokens = config.apiToken === null ? [cookie] : [cookie, config.apiToken];
-  log(`operator token (POST /api/mining, /api/peers) in ${join(dataDir, COOKIE_FILE)}`);
+  log(`operator token (POST /api/mining, /api/peers, GET /metrics) in ${join(dataDir, COOKIE_FILE)}`);
   server.on("request", createApi(node, miner, { address, wallet: wallet.address }, { hosts: apiHosts(address, config.apiHosts), tokens }));
   for (const peer of config.peers) {
     const r = node.connect(peer, "config");

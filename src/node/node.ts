@@ -22,10 +22,11 @@ import { DEFAULT_ADDRESS_BOOK_BOUNDS, type AddressBookBounds } from "./address-b
 import { ChainStreams, DEFAULT_STREAM_BOUNDS, type StreamBounds, type TakeOutcome } from "./chain-stream.ts";
 import { Connections, DEFAULT_CONNECTION_BOUNDS, type ConnectionBounds, type DialResult } from "./connections.ts";
 import type { Peer, PeerView } from "./peers.ts";
+import { NodeCounts } from "./node-counts.ts";
 import { Intervals, LogBudget } from "./rate-limit.ts";
 import { storedBlock, type NodeStore } from "./store.ts";
 import { StreamVerifier, VerifyPool, type VerifyThreadFactory } from "./verify-pool.ts";
-import type { Link, LinkHandler, Transport } from "./transport.ts";
+import type { Direction, Link, LinkHandler, Transport } from "./transport.ts";
 
 export type { DialResult } from "./connections.ts";
 
@@ -78,7 +79,9 @@ export type NodeEvent =
   | { readonly type: "mempool"; readonly size: number }
   | { readonly type: "peers"; readonly peers: readonly PeerView[] }
   | { readonly type: "sync"; readonly received: number; readonly done: boolean }
-  | { readonly type: "store-error"; readonly detail: string };
+  | { readonly type: "store-error"; readonly detail: string }
+  /** A link closed or a dial failed, and why (the transport's words): the page reports a failed dial with it. */
+  | { readonly type: "closed"; readonly address: string | null; readonly direction: Direction; readonly why: string };
 
 /** What every bounded structure of the node holds now, against its bound: for operators, and for the tests that hold them to it. */
 export interface NodeBounds {
@@ -105,6 +108,8 @@ export class PeerNode implements LinkHandler {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly connections: Connections;
+  /** What it has taken and refused since it started (GET /metrics). */
+  readonly counts = new NodeCounts();
   private readonly streams: ChainStreams;
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly replies = new Intervals();
@@ -154,6 +159,7 @@ export class PeerNode implements LinkHandler {
       {
         take: (peer, headers, announced, done) => this.takeStream(peer, headers, announced, done),
         junk: (peer, reason, detail) => {
+          this.counts.blockRefused(reason);
           this.say(`drop ${reason}`, `drop ${reason} from ${describe(peer)}: ${detail.slice(0, 160)}`);
           this.connections.punish(peer, `junk in a chain stream (${reason})`);
         },
@@ -276,6 +282,7 @@ export class PeerNode implements LinkHandler {
       this.checksAsked.delete(peer.address);
     }
     this.say(`closed ${peer.direction}`, `peer ${peer.direction} ${peer.address ?? peer.link.remote} closed: ${why}`);
+    this.emit({ type: "closed", address: peer.address, direction: peer.direction, why });
   }
 
   /** Our link to a peer opened: introduce ourselves (as the seed does), and send what we owe it. */
@@ -298,6 +305,19 @@ export class PeerNode implements LinkHandler {
     const news = encodeFrame(MessageType.Handshake, [address]);
     for (const other of this.connections.peers.sendable()) {
       if (other.address !== address && (proven || isTutorial(this.connections.peers.dialectOf(other.address!)))) other.link.send(news);
+    }
+  }
+
+  /**
+   * Asks every paired peer not already asked for its tip (TYPE_REQUEST_CHECK, one frame every JeChain node
+   * answers), so what this node knows of each peer's height stays current: a peer never sends back the blocks
+   * it got from us. A tip that is news brings its chain, as at pairing.
+   */
+  askTips(): void {
+    for (const address of this.connections.pairedAddresses()) {
+      if (this.checksAsked.has(address)) continue;
+      this.checksAsked.add(address);
+      this.ask(address, MessageType.RequestCheck);
     }
   }
 
@@ -328,6 +348,7 @@ export class PeerNode implements LinkHandler {
   message(link: Link, text: string): void {
     const peer = this.connections.peers.byLink(link);
     if (peer === undefined) return;
+    peer.heardAt = this.env.now();
     const decoded = decodeFrame(text);
     if (decoded.ok) return this.handle(peer, decoded.message);
     const quirk = tutorialQuirk(text);
@@ -351,6 +372,7 @@ export class PeerNode implements LinkHandler {
         return this.onRequest(peer, m);
       case MessageType.SendChain:
         peer.form ??= streamFormShown(m.data.block, m.data.finished);
+        this.counts.streamBlocksReceived++;
         return this.streams.push(peer, m.data.block, m.data.difficulty ?? null, m.data.finished);
       case MessageType.SendInfo:
         // This node asks for a peer's mempool with REQUEST_CHECK: an answer to nothing is not an order.
@@ -416,9 +438,11 @@ export class PeerNode implements LinkHandler {
     const peer = origin.answer ? null : origin.from;
     const r = this.mempool.admit(value, this.chain.ledger);
     if (!r.ok) {
+      this.counts.transactionRefused(r.reason);
       if (peer !== null) this.refused(peer, "transaction", r.reason, r.detail);
       return r;
     }
+    this.counts.transactionAccepted();
     if (peer !== null) this.connections.served(peer, "tx");
     const frame = encodeFrame(MessageType.CreateTransaction, r.checked.tx);
     if (origin.from === null) this.publish(frame);
@@ -427,9 +451,18 @@ export class PeerNode implements LinkHandler {
     return { ok: true, tx: r.checked.tx };
   }
 
+  /** A block `peer` sent or named as its tip: the peer is at least that high, if this node knows the block. */
+  private shows(peer: Peer | null, block: unknown): void {
+    const hash = typeof block === "object" && block !== null ? (block as { hash?: unknown }).hash : undefined;
+    const height = typeof hash === "string" ? this.chain.get(hash)?.height : undefined;
+    if (peer !== null && height !== undefined && height > (peer.height ?? -1)) peer.height = height;
+  }
+
   private onBlock(peer: Peer | null, value: unknown, announced: number): Result<{ change: ChainChange }> {
     const r = this.chain.addBlock(value, announced, this.env.now());
+    this.shows(peer, value);
     if (!r.ok) {
+      this.counts.blockRefused(r.reason);
       if (peer !== null) this.refused(peer, "block", r.reason, r.detail);
       return r;
     }
@@ -438,6 +471,7 @@ export class PeerNode implements LinkHandler {
       return { ok: true, change: r };
     }
     if (r.status === "extended" || r.status === "reorg") {
+      this.counts.blockAccepted(peer === null ? "mined" : "live", r.added.length);
       if (peer !== null) this.connections.served(peer, "block");
       const frame = encodeFrame(MessageType.ReplaceChain, [value as Block, announced]);
       this.commit(r, () => (peer === null ? this.publish(frame) : this.relay(frame, peer)));
@@ -513,6 +547,7 @@ export class PeerNode implements LinkHandler {
     if (address === null || !this.checksAsked.delete(address)) return this.note(peer, "unsolicited-check", `drop unsolicited ${MessageType.SendCheck} from ${describe(peer)}`);
     const check = decodeCheck(text);
     if (!check.ok) return this.strike(peer, check.reason, check.detail);
+    this.shows(peer, check.tip);
     if (!this.chain.isKnownBlock(check.tip)) this.askChainOf(address, "tip");
     for (const tx of check.mempool.slice(0, this.mempool.maxTxs)) this.onTransaction({ from: peer, answer: true }, tx);
   }
@@ -520,11 +555,14 @@ export class PeerNode implements LinkHandler {
   private takeStream(peer: Peer, headers: readonly CheckedHeader[], announced: readonly (number | null)[], done: boolean): TakeOutcome {
     const r = this.chain.addHeaders(headers, announced, this.env.now());
     if (!r.ok) {
+      this.counts.blockRefused(r.reason);
       this.refused(peer, "chain stream", r.reason, r.detail);
       return "refused";
     }
+    this.shows(peer, headers.at(-1)?.block);
     if (r.status === "light") return "light";
     if (r.added.length > 0) {
+      this.counts.blockAccepted("stream", r.added.length);
       this.connections.served(peer, "block");
       const ahead = this.verifyPool === null ? "" : `; ${this.verifyPool.verified} signatures verified ahead in ${this.verifyPool.size} threads so far`;
       this.env.log(`chain stream from ${describe(peer)}: ${r.added.length} new blocks, ${r.status}, height ${this.chain.height}${done ? "" : " (more coming)"}${ahead}`);
@@ -584,6 +622,13 @@ export class PeerNode implements LinkHandler {
   private relay(frame: string, from: Peer | null): void {
     const skip = from?.address ?? null;
     for (const p of this.connections.peers.tabnodeSendable()) if (p.address !== skip) p.link.send(frame);
+  }
+
+  /** Sends a transaction of the mempool to every peer again (one authored while no peer could hear it); false if it is no longer waiting. */
+  broadcastTransaction(tx: SignedTransaction): boolean {
+    if (!this.mempool.transactions().some((t) => t.signature === tx.signature)) return false;
+    this.publish(encodeFrame(MessageType.CreateTransaction, tx));
+    return true;
   }
 
   /** A transaction from this node's own user or API: admitted, then sent to every peer. */

@@ -38,6 +38,10 @@ export interface Peer {
   lastTxAt: number | null;
   /** The chain-stream form this link's sender showed (a tutorial node's dialect), if any. */
   form: StreamForm | null;
+  /** When a frame last arrived on this link. */
+  heardAt: number | null;
+  /** The highest main- or side-chain block this link showed (sent, or named as its tip), by height; null until it shows one this node knows. */
+  height: number | null;
   /** Documented tutorial quirks seen on this link, each logged once. */
   readonly quirks: Set<Quirk>;
 }
@@ -55,6 +59,8 @@ export interface PeerView {
   readonly dialect: Dialect;
   /** Its link missed the last ping (a busy tutorial node, or a host gone quiet). */
   readonly busy: boolean;
+  readonly heardAt: number | null;
+  readonly height: number | null;
 }
 
 export class PeerTable {
@@ -170,6 +176,8 @@ export class PeerTable {
       remote: p.link.remote,
       dialect: p.address !== null ? this.dialectOf(p.address) : dialectOf(undefined, [p]),
       busy: p.link.busy === true,
+      heardAt: p.heardAt,
+      height: p.height,
     }));
   }
 }
@@ -182,5 +190,5 @@ function dialectOf(out: Peer | undefined, claimants: readonly Peer[]): Dialect {
 }
 
 function newPeer(link: Link, kind: PeerKind, address: string | null, open: boolean, now: number): Peer {
-  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], benign: 0, lastBlockAt: null, lastTxAt: null, form: null, quirks: new Set() };
+  return { link, direction: link.direction, kind, address, open, since: now, openedAt: null, strikes: [], benign: 0, lastBlockAt: null, lastTxAt: null, form: null, heardAt: null, height: null, quirks: new Set() };
 }

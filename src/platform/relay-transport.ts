@@ -7,14 +7,32 @@
  * with backoff and its resume token; links the relay kept through the grace
  * period carry on unseen by the node, the others close.
  */
+import type { RelayPeer } from "../node/relay-peers.ts";
 import type { Link, LinkHandler, Transport } from "../node/transport.ts";
+import { decodeRelayMessage, encodeTabMessage, type PeerInfo, type TabHeader, type Welcome } from "../protocol/relay-envelope.ts";
 
+export type { RelayPeer } from "../node/relay-peers.ts";
 export type RelayState = "connecting" | "connected" | "reconnecting" | "down";
 
-export interface RelayPeer {
-  readonly address: string;
-  readonly kind: "tab" | "native" | "home";
+/**
+ * A handler of events that carry at least `E`. Written as a method so it is
+ * compared both ways: the browser's WebSocket and ws's declare handlers of
+ * their own, richer event types.
+ */
+type Handler<E> = { handle(e: E): void }["handle"];
+
+/** The part of a WebSocket the transport uses: the browser's, or a Node client's (ws) in tests. */
+export interface TabSocket {
+  onmessage: Handler<{ readonly data: unknown }> | null;
+  onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
+  readonly readyState: number;
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
 }
+export type TabSocketFactory = (url: string) => TabSocket;
+
+/** WebSocket.OPEN, the same in every implementation. */
+const OPEN = 1;
 
 export interface RelayTransportEvents {
   state(state: RelayState, detail: { attempt: number; retryInMs: number | null; reason: string | null }): void;
@@ -22,32 +40,13 @@ export interface RelayTransportEvents {
   welcome(address: string, resume: string, peers: readonly RelayPeer[], resumed: boolean): void;
   peerJoin(peer: RelayPeer): void;
   peerLeave(peer: RelayPeer): void;
+  /** Links to these addresses the relay kept through a reload, which this (new) node never dialed: worth dialing again. */
+  kept?(addresses: readonly string[]): void;
 }
-
-interface Welcome {
-  t: "welcome";
-  address: string;
-  resume: string;
-  resumed: boolean;
-  peers: RelayPeer[];
-  inbound: number[];
-  outbound: string[];
-}
-
-type RelayEvent =
-  | Welcome
-  | { t: "frame"; link: number }
-  | { t: "peers"; join: RelayPeer[]; leave: RelayPeer[] }
-  | { t: "inbound-open" | "inbound-close"; link: number; reason?: string; tabnode?: boolean }
-  | { t: "link-open" | "link-close" | "link-fail"; to: string; reason?: string; detail?: string; code?: number; tabnode?: boolean }
-  | { t: "error"; reason: string; detail: string; to?: string };
 
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 let nextLinkId = 1;
-
-/** The browser's WebSocket, or one like it (tests in Node pass ws's). */
-export type WebSocketClass = new (url: URL) => WebSocket;
 
 /** A link, and what the relay told of its far end (whether it showed Tabnode's upgrade header). */
 interface RelayedLink {
@@ -56,11 +55,14 @@ interface RelayedLink {
 }
 
 export class RelayTransport implements Transport {
-  private socket: WebSocket | null = null;
+  private socket: TabSocket | null = null;
   private readonly inbound = new Map<number, Link>();
   private readonly outbound = new Map<string, RelayedLink>();
+  /** Links the relay kept through a reload that this node has not dialed again, and whether each showed Tabnode's header. */
+  private readonly kept = new Map<string, boolean>();
   private attempt = 0;
   private closedByUs = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private resume: string | null;
 
   constructor(
@@ -68,17 +70,18 @@ export class RelayTransport implements Transport {
     resume: string | null,
     private readonly handler: LinkHandler,
     private readonly events: RelayTransportEvents,
-    private readonly socketClass: WebSocketClass = WebSocket,
+    private readonly connectSocket: TabSocketFactory = (url) => new WebSocket(url),
   ) {
     this.resume = resume;
     this.open();
   }
 
   private open(): void {
-    const url = new URL("/tab", this.relayUrl.replace(/^http/, "ws"));
+    // Relative to the relay's base, so a relay behind a proxy's path prefix (https://host/relay-a/) is reached there.
+    const url = new URL("tab", this.relayUrl.replace(/^http/, "ws").replace(/\/*$/, "/"));
     if (this.resume !== null) url.searchParams.set("resume", this.resume);
     this.events.state(this.attempt === 0 ? "connecting" : "reconnecting", { attempt: this.attempt, retryInMs: null, reason: null });
-    const socket = new this.socketClass(url);
+    const socket = this.connectSocket(url.href);
     this.socket = socket;
     socket.onmessage = (e) => this.receive(typeof e.data === "string" ? e.data : "");
     socket.onclose = (e) => {
@@ -89,22 +92,30 @@ export class RelayTransport implements Transport {
       this.attempt++;
       const reason = e.reason || `closed (${e.code})`;
       this.events.state(this.attempt > 3 ? "down" : "reconnecting", { attempt: this.attempt, retryInMs: delay, reason });
-      setTimeout(() => this.closedByUs || this.open(), delay);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (!this.closedByUs) this.open();
+      }, delay);
     };
   }
 
+  /** The person asked to retry: open the relay connection now instead of when the backoff ends (a no-op while open or opening). */
+  retryNow(): void {
+    if (this.retryTimer === null || this.closedByUs) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.open();
+  }
+
   private receive(text: string): void {
-    const nl = text.indexOf("\n");
-    let event: RelayEvent;
-    try {
-      event = JSON.parse(nl === -1 ? text : text.slice(0, nl)) as RelayEvent;
-    } catch {
-      return;
-    }
+    // Checked against the envelope's schema: what fails it (a relay of another version) is dropped, not guessed at.
+    const decoded = decodeRelayMessage(text);
+    if (!decoded.ok) return;
+    const event = decoded.message;
     switch (event.t) {
       case "frame": {
         const link = this.inbound.get(event.link);
-        if (link !== undefined && nl !== -1) this.handler.message(link, text.slice(nl + 1));
+        if (link !== undefined && decoded.frame !== null) this.handler.message(link, decoded.frame);
         return;
       }
       case "welcome":
@@ -115,24 +126,25 @@ export class RelayTransport implements Transport {
         for (const p of event.join) this.events.peerJoin(p);
         return;
       case "inbound-open":
-        return this.openInbound(event.link, event.tabnode === true);
+        return this.openInbound(event.link, event.tabnode);
       case "inbound-close": {
         const link = this.inbound.get(event.link);
         this.inbound.delete(event.link);
-        if (link !== undefined) this.handler.closed(link, event.reason ?? "closed");
+        if (link !== undefined) this.handler.closed(link, event.reason);
         return;
       }
       case "link-open": {
         // What answered the relay's dial: a Tabnode node (or tab) shows the header, a tutorial node does not.
         const relayed = this.outbound.get(event.to);
         if (relayed === undefined) return;
-        relayed.tabnode = event.tabnode === true;
+        relayed.tabnode = event.tabnode;
         return this.handler.shown?.(relayed.link);
       }
       case "link-close":
-      case "link-fail":
         // The close code first, as a socket's close gives it: 1013 (try again later) tells the node to back off.
-        return this.closeOutbound(event.to, `${event.code === undefined ? "" : `${event.code} `}${event.reason ?? "closed"}${event.detail ? `: ${event.detail}` : ""}`);
+        return this.closeOutbound(event.to, `${event.code === undefined ? "" : `${event.code} `}${event.reason}`);
+      case "link-fail":
+        return this.closeOutbound(event.to, `${event.reason}${event.detail ? `: ${event.detail}` : ""}`);
       case "error":
         if (event.to !== undefined) this.closeOutbound(event.to, `${event.reason}: ${event.detail}`);
         return;
@@ -151,10 +163,17 @@ export class RelayTransport implements Transport {
     }
     const keptOut = new Set(w.resumed ? w.outbound : []);
     for (const [to] of [...this.outbound]) if (!keptOut.has(to)) this.closeOutbound(to, "relay connection lost");
+    const unknownKept = [...keptOut].filter((to) => !this.outbound.has(to));
+    const tabnodeOut = new Set(Array.isArray(w.tabnodeOutbound) ? w.tabnodeOutbound : []);
+    this.kept.clear();
+    for (const to of unknownKept) this.kept.set(to, tabnodeOut.has(to));
     // A link kept through a reconnect whose far end this tab no longer knows: the relay says only that it is there.
-    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, null);
+    // (An older relay does not say which showed Tabnode's header: then not known.)
+    const tabnodeIn = Array.isArray(w.tabnodeInbound) ? new Set(w.tabnodeInbound) : null;
+    for (const id of w.inbound) if (!this.inbound.has(id)) this.openInbound(id, tabnodeIn === null ? null : tabnodeIn.has(id));
     this.events.state("connected", { attempt: 0, retryInMs: null, reason: null });
     this.events.welcome(w.address, w.resume, w.peers, w.resumed);
+    if (unknownKept.length > 0) this.events.kept?.(unknownKept);
   }
 
   private openInbound(id: number, tabnode: boolean | null): void {
@@ -170,10 +189,10 @@ export class RelayTransport implements Transport {
     this.handler.closed(relayed.link, why);
   }
 
-  private sendHeader(header: object, frame?: string): void {
+  private sendHeader(header: TabHeader, frame?: string): void {
     const s = this.socket;
-    if (s === null || s.readyState !== s.OPEN) return;
-    s.send(frame === undefined ? JSON.stringify(header) : `${JSON.stringify(header)}\n${frame}`);
+    if (s === null || s.readyState !== OPEN) return;
+    s.send(encodeTabMessage(header, frame));
   }
 
   /**
@@ -195,7 +214,9 @@ export class RelayTransport implements Transport {
         this.closeOutbound(address, "closed by this node");
       },
     };
-    const relayed: RelayedLink = { link, tabnode: null };
+    // A link the relay kept open through a reload answers no new dial: what it showed then is what it is.
+    const relayed: RelayedLink = { link, tabnode: this.kept.get(address) ?? null };
+    this.kept.delete(address);
     this.outbound.set(address, relayed);
     queueMicrotask(() => {
       if (this.outbound.get(address) === relayed) this.handler.opened(link);
@@ -205,6 +226,7 @@ export class RelayTransport implements Transport {
 
   async close(): Promise<void> {
     this.closedByUs = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.socket?.close(1000, "bye");
   }
 }

@@ -4,6 +4,7 @@
  * chosen by the hash route.
  */
 import { useEffect } from "react";
+import { Announcer, DocumentTitle, SkipLinks } from "./components/Accessibility.tsx";
 import { BlockFeed } from "./components/BlockFeed.tsx";
 import { ChartsPanel } from "./components/Charts.tsx";
 import { DetailPage } from "./components/DetailPage.tsx";
@@ -22,10 +23,10 @@ import { WalletPanel } from "./components/WalletPanel.tsx";
 function Dashboard() {
   return (
     <div className="columns">
-      <div className="column">
+      <div className="column column-wallet">
         <WalletPanel />
       </div>
-      <div className="column">
+      <div className="column column-network">
         <MiningPanel />
         <PeersPanel />
         <BlockFeed />
@@ -47,10 +48,13 @@ export function App({ startFailure = null }: { readonly startFailure?: string | 
   }, [routeKey]);
   return (
     <>
+      <SkipLinks home={route.page === "home" || route.page === "unknown"} />
       <TopBar />
       <StatusNotices startFailure={startFailure} />
+      <Announcer />
+      <DocumentTitle />
       <UpdateNotice />
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         <PageBoundary key={routeKey}>
           {route.page === "home" || route.page === "unknown" ? (
             <>

@@ -4,12 +4,15 @@
  * functions. Requests that expect an answer (send, import, unlock...) return a
  * promise of the worker's result.
  */
+import type { CommandReason } from "../app/reasons.ts";
 import type { Command, LookupResult, WorkerEvent } from "../worker/messages.ts";
+import { sayGone } from "../platform/own-tabs.ts";
+import { storedThreads } from "./mining-local.ts";
 import { useTabnode } from "./store.ts";
 
 export interface ActionResult {
   readonly ok: boolean;
-  readonly reason: string | null;
+  readonly reason: CommandReason | null;
   readonly detail: string | null;
   readonly value?: string | LookupResult;
 }
@@ -50,7 +53,9 @@ function apply(e: WorkerEvent): void {
     case "mempool":
       return set({ mempool: e.txs });
     case "peers":
-      return set({ peers: e.peers });
+      return set({ peers: e.peers, unnamedLinks: e.unnamed, dials: e.dials });
+    case "outbox":
+      return set({ outbox: e.queued });
     case "relay":
       // The resume token lets a reload keep this tab's address (per tab: sessionStorage).
       if (e.resume !== null) sessionStorage.setItem(RESUME_KEY, e.resume);
@@ -79,14 +84,25 @@ function apply(e: WorkerEvent): void {
 }
 
 /** Starts the node worker once, and asks the browser to keep this site's storage. */
-export function startNode(relayUrl = location.origin): void {
+/** The relay is where the page came from: its directory, so a path prefix behind a proxy (docs/deploy.md) is kept. */
+export function startNode(relayUrl = new URL("./", location.href).href): void {
   if (worker !== null) return;
   const hardwareThreads = Math.max(1, navigator.hardwareConcurrency || 1);
   useTabnode.setState({ hardwareThreads });
   worker = new Worker(new URL("../worker/node-worker.ts", import.meta.url), { type: "module", name: "tabnode-node" });
   worker.onmessage = (m: MessageEvent<WorkerEvent>) => apply(m.data);
   worker.onerror = (e) => useTabnode.setState({ fatal: `the node's worker failed: ${e.message}` });
-  post({ cmd: "start", relayUrl, resume: sessionStorage.getItem(RESUME_KEY), threads: 1, wallet: sessionStorage.getItem(WALLET_KEY) });
+  addEventListener("pagehide", () => {
+    const address = useTabnode.getState().relay.address;
+    if (address !== null) sayGone(address);
+  });
+  post({
+    cmd: "start",
+    relayUrl,
+    resume: sessionStorage.getItem(RESUME_KEY),
+    threads: Math.min(hardwareThreads, storedThreads() ?? 1),
+    wallet: sessionStorage.getItem(WALLET_KEY),
+  });
   void askPersistentStorage();
 }
 
@@ -139,3 +155,5 @@ export const setPassword = (password: string | null) => request((id) => ({ cmd: 
 export const unlockWallet = (password: string) => request((id) => ({ cmd: "unlock", id, password }));
 export const exportKey = () => request((id) => ({ cmd: "export-key", id }));
 export const lookup = (query: string) => request((id) => ({ cmd: "lookup", id, query }));
+/** Reconnect to the relay at once instead of waiting out the backoff. */
+export const retryRelay = () => post({ cmd: "relay-retry" });

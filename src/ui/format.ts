@@ -9,6 +9,21 @@ export function plainDigits(n: number): string {
   return String(Math.round(n));
 }
 
+const RATE_UNITS = ["H/s", "kH/s", "MH/s", "GH/s", "TH/s"] as const;
+
+/** A hash rate for reading: 950 H/s, 9.73 MH/s (three significant digits from 1 kH/s up); 0 H/s when stopped or unknown. */
+export function formatHashrate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return "0 H/s";
+  let value = perSecond;
+  let unit = 0;
+  while (value >= 999.5 && unit < RATE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const shown = unit === 0 ? String(Math.round(value)) : value >= 99.95 ? value.toFixed(0) : value >= 9.995 ? value.toFixed(1) : value.toFixed(2);
+  return `${shown} ${RATE_UNITS[unit]}`;
+}
+
 /** Head and tail of a long hash or address; the full value belongs in a title. */
 export function shortHash(value: string, head = 8, tail = 6): string {
   if (value.length <= head + tail + 1) return value;
@@ -60,7 +75,7 @@ export function formatCountdown(ms: number): string {
 /** A transaction's state as a person reads it: waiting, then how deep it is buried. */
 export function txState(height: number | null, confirmations: number): string {
   if (height === null) return "pending";
-  return confirmations === 1 ? "1 confirmation" : `${confirmations} confirmations`;
+  return countOf(confirmations, "confirmation");
 }
 
 /** The text of a refused request: the worker's detail, else its code made readable. */
@@ -68,4 +83,20 @@ export function refusalText(result: { readonly reason: string | null; readonly d
   if (result.detail !== null && result.detail !== "") return result.detail;
   if (result.reason !== null && result.reason !== "") return result.reason.replaceAll("-", " ");
   return "refused without a reason";
+}
+
+/** The full local date and time, "2026-11-26 21:48:03", for explorer pages (formatClock drops today's date). */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** "1 coin", "2 coins", "0 coins": the count with its noun, in the singular for exactly one. */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** The noun alone, for a unit beside a figure shown elsewhere. */
+export function nounFor(n: number, noun: string, plural = `${noun}s`): string {
+  return n === 1 ? noun : plural;
 }

@@ -5,7 +5,7 @@
  */
 import { create } from "zustand";
 import type { RelayState } from "../platform/relay-transport.ts";
-import type { BlockRow, GpuProbe, HistoryItem, MiningInfo, PeerRow, TxRow } from "../worker/messages.ts";
+import type { BlockRow, DialRow, GpuProbe, HistoryItem, MiningInfo, PeerRow, TxRow } from "../worker/messages.ts";
 import type { WalletSummary } from "../worker/wallet-vault.ts";
 
 export interface TabnodeState {
@@ -17,6 +17,12 @@ export interface TabnodeState {
   readonly history: readonly HistoryItem[];
   readonly mempool: readonly TxRow[];
   readonly peers: readonly PeerRow[];
+  /** Inbound links that have not said who they are (not peers yet). */
+  readonly unnamedLinks: number;
+  /** Peers the person added that are not linked: dialing, or the last failure. */
+  readonly dials: readonly DialRow[];
+  /** Payments waiting for the relay to be broadcast. */
+  readonly outbox: readonly TxRow[];
   readonly relay: { readonly state: RelayState; readonly address: string | null; readonly retryInMs: number | null; readonly reason: string | null };
   readonly mining: MiningInfo;
   /** What WebGPU offers: null until the node's worker has asked. */
@@ -40,6 +46,9 @@ export const initialState: TabnodeState = {
   history: [],
   mempool: [],
   peers: [],
+  unnamedLinks: 0,
+  dials: [],
+  outbox: [],
   relay: { state: "connecting", address: null, retryInMs: null, reason: null },
   mining: { running: false, threads: 1, hashrate: 0, cpuHashrate: 0, gpu: null, difficulty: 1, blocksFound: 0, earned: 0, expectedMs: null },
   gpuProbe: null,

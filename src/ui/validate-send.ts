@@ -4,16 +4,17 @@
  * checks again (it is the authority); these only spare a round trip and give
  * plainer words. Pure: the wallet's address and spendable balance are passed in.
  */
+import { AppReason, Reason, type CommandReason } from "../app/reasons.ts";
 
-/** Stable codes; the ones the worker also uses carry the same spelling. */
+/** Stable codes; those the worker and the core also give are theirs, not copies. */
 export const FormReason = {
   AddressMissing: "address-missing",
-  AddressInvalid: "address-invalid",
+  AddressInvalid: Reason.AddressInvalid,
   AddressOwn: "address-own",
-  AmountInvalid: "amount-invalid",
-  GasInvalid: "gas-invalid",
-  BalanceInsufficient: "balance-insufficient",
-  KeyInvalid: "key-invalid",
+  AmountInvalid: Reason.AmountInvalid,
+  GasInvalid: Reason.GasInvalid,
+  BalanceInsufficient: Reason.BalanceInsufficient,
+  KeyInvalid: AppReason.KeyInvalid,
   PeerAddressInvalid: "peer-address-invalid",
   PasswordShort: "password-short",
   PasswordMismatch: "password-mismatch",
@@ -90,15 +91,15 @@ export function validateSend(input: SendInput, ctx: SendContext): SendCheck {
 }
 
 /** Where the worker's refusal of a payment belongs on the form; "form" for the rest. */
-export function fieldForReason(reason: string | null): SendField | "form" {
+export function fieldForReason(reason: CommandReason | null): SendField | "form" {
   switch (reason) {
-    case "address-invalid":
+    case Reason.AddressInvalid:
       return "to";
-    case "amount-invalid":
-    case "balance-insufficient":
-    case "amount-exceeds-supply":
+    case Reason.AmountInvalid:
+    case Reason.BalanceInsufficient:
+    case Reason.AmountExceedsSupply:
       return "amount";
-    case "gas-invalid":
+    case Reason.GasInvalid:
       return "gas";
     default:
       return "form";

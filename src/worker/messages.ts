@@ -3,6 +3,8 @@
  * plain data both ways, so it survives postMessage. Commands go in; events
  * come out and land in the zustand store (src/ui/store.ts) through one bridge.
  */
+import type { CommandReason } from "../app/reasons.ts";
+import type { BlockRow, HistoryItem, LookupResult, TxRow } from "../app/views.ts";
 import type { GpuReason } from "../miner/gpu-api.ts";
 import type { GpuStats } from "../node/miner-runner.ts";
 import type { RelayState } from "../platform/relay-transport.ts";
@@ -24,6 +26,8 @@ export type Command =
   | { readonly cmd: "unlock"; readonly id: number; readonly password: string }
   | { readonly cmd: "export-key"; readonly id: number }
   | { readonly cmd: "lookup"; readonly id: number; readonly query: string }
+  /** Reconnect to the relay now rather than when the backoff ends. */
+  | { readonly cmd: "relay-retry" }
   /** Wallets: each answers with the wallet's id as its value (the page then opens it). */
   | { readonly cmd: "wallet-new"; readonly id: number; readonly name: string }
   | { readonly cmd: "wallet-rename"; readonly id: number; readonly name: string }
@@ -31,40 +35,41 @@ export type Command =
   | { readonly cmd: "backup"; readonly id: number; readonly password: string }
   | { readonly cmd: "restore"; readonly id: number; readonly text: string; readonly password: string };
 
-export interface BlockRow {
-  readonly height: number;
-  readonly hash: string;
-  readonly timestamp: number;
-  readonly txs: number;
-  readonly miner: string;
-  readonly difficulty: number;
-}
+export type { BlockRow, HistoryItem, LookupResult, TxRow } from "../app/views.ts";
 
-export interface TxRow {
-  readonly from: string;
-  readonly to: string;
-  readonly amount: number;
-  readonly gas: number;
-  readonly signature: string;
-}
+/** What a peer is, as the page names it: another tab of this browser, a tab elsewhere, a native Tabnode node, the relay's home node, a tutorial node. */
+export type PeerKindShown = "own-tab" | "tab" | "native" | "home" | "tutorial";
 
-export interface HistoryItem extends TxRow {
-  /** Height of the block holding it; null while it waits in the mempool. */
-  readonly height: number | null;
-  readonly confirmations: number;
-  readonly direction: "in" | "out" | "self";
-  readonly reward: boolean;
-}
-
+/** One peer (an address), whichever of its two links exist. */
 export interface PeerRow {
-  readonly address: string | null;
-  readonly direction: "in" | "out";
-  readonly kind: "tab" | "native" | "home" | "unknown";
+  readonly address: string;
+  readonly kind: PeerKindShown;
   /** What it speaks: Tabnode, or a tutorial node (in the chain-stream form it showed). */
   readonly dialect: Dialect;
   /** It misses pings: a tutorial node mining. */
   readonly busy: boolean;
+  /** Its link to us (we hear it) and ours to it (it hears us). */
+  readonly inbound: boolean;
+  readonly outbound: boolean;
+  readonly paired: boolean;
+  /** Its oldest link's opening. */
   readonly since: number;
+  /** When a frame last came from it; null: never yet. */
+  readonly heardAt: number | null;
+  /** The highest block it showed (sent, or named as its tip); null: none yet. */
+  readonly height: number | null;
+}
+
+/**
+ * An address that is no peer (yet): one the person asked for, being dialed or
+ * whose last dial failed and why (dialed again with backoff); or one our link
+ * reaches that has not linked back.
+ */
+export interface DialRow {
+  readonly address: string;
+  readonly state: "dialing" | "failed" | "waiting";
+  readonly reason: string | null;
+  readonly at: number;
 }
 
 export interface MiningInfo {
@@ -83,12 +88,6 @@ export interface MiningInfo {
   readonly expectedMs: number | null;
 }
 
-export type LookupResult =
-  | { readonly kind: "block"; readonly height: number; readonly main: boolean; readonly difficulty: number; readonly block: unknown }
-  | { readonly kind: "tx"; readonly height: number | null; readonly blockHash: string | null; readonly tx: TxRow }
-  | { readonly kind: "address"; readonly address: string; readonly balance: number; readonly pending: number; readonly history: readonly HistoryItem[] }
-  | { readonly kind: "none"; readonly query: string };
-
 export type WorkerEvent =
   | { readonly ev: "wallet"; readonly address: string | null; readonly locked: boolean; readonly encrypted: boolean }
   /** This tab's wallet (`current`) and every wallet of this browser, sent again whenever any tab changes the list. */
@@ -105,12 +104,15 @@ export type WorkerEvent =
   | { readonly ev: "balance"; readonly confirmed: number; readonly pending: number; readonly spendable: number }
   | { readonly ev: "history"; readonly items: readonly HistoryItem[] }
   | { readonly ev: "mempool"; readonly txs: readonly TxRow[] }
-  | { readonly ev: "peers"; readonly peers: readonly PeerRow[] }
+  /** `unnamed`: inbound links that have not said who they are; `dials`: the peers the person added that are not linked (yet). */
+  | { readonly ev: "peers"; readonly peers: readonly PeerRow[]; readonly unnamed: number; readonly dials: readonly DialRow[] }
+  /** Payments this tab made while no peer could hear them, waiting to be broadcast. */
+  | { readonly ev: "outbox"; readonly queued: readonly TxRow[] }
   | { readonly ev: "relay"; readonly state: RelayState; readonly address: string | null; readonly retryInMs: number | null; readonly reason: string | null; readonly resume: string | null }
   | { readonly ev: "mining"; readonly info: MiningInfo }
   | { readonly ev: "gpu-probe"; readonly probe: GpuProbe }
   | { readonly ev: "sync"; readonly syncing: boolean; readonly received: number }
   | { readonly ev: "storage"; readonly ok: boolean; readonly detail: string }
-  | { readonly ev: "result"; readonly id: number; readonly ok: boolean; readonly reason: string | null; readonly detail: string | null; readonly value?: string | LookupResult }
+  | { readonly ev: "result"; readonly id: number; readonly ok: boolean; readonly reason: CommandReason | null; readonly detail: string | null; readonly value?: string | LookupResult }
   | { readonly ev: "log"; readonly line: string }
   | { readonly ev: "fatal"; readonly detail: string };

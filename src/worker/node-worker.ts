@@ -3,17 +3,24 @@
  * and the relay, with mining threads of its own. The page only renders what
  * this worker reports (src/worker/messages.ts).
  */
-import { isCanonicalAddress } from "../core/secp.ts";
+import { Arrivals, balanceOf, chainStatus, checkPayment, historyOf, latestBlocks, lookup, txRow } from "../app/queries.ts";
+import { AppReason, refuse, type CommandFailure } from "../app/reasons.ts";
 import { signPayment, walletFromPrivateKey, type Wallet } from "../core/wallet.ts";
 import { MinerRunner } from "../node/miner-runner.ts";
 import { DEFAULT_NODE_CONFIG, PeerNode, type NodeEvent } from "../node/node.ts";
 import { IdbStore } from "../platform/idb-store.ts";
-import { RelayTransport, type RelayPeer } from "../platform/relay-transport.ts";
+import { RelayTransport } from "../platform/relay-transport.ts";
+import { RelayPeers } from "../node/relay-peers.ts";
 import { browserVerifier, browserVerifyThreads } from "../platform/browser-verify.ts";
 import type { DeviceChoice } from "../miner/thread.ts";
 import { openBrowserGpu } from "../platform/browser-gpu.ts";
 import { browserWorkerPool } from "../platform/worker-pool.ts";
-import type { Command, HistoryItem, LookupResult, WorkerEvent } from "./messages.ts";
+import type { Command, DialRow, LookupResult, WorkerEvent } from "./messages.ts";
+import { OwnTabs } from "../platform/own-tabs.ts";
+import type { RelayState } from "../platform/relay-transport.ts";
+import type { SignedTransaction } from "../core/transaction.ts";
+import { chainRewards } from "./mining-stats.ts";
+import { peerRows } from "./peer-rows.ts";
 import { TxIndex } from "./tx-index.ts";
 import { makeBackup, restoreBackup } from "./wallet-backup.ts";
 import { WalletVault } from "./wallet-vault.ts";
@@ -28,7 +35,8 @@ const env = {
     const t = setTimeout(fn, ms);
     return () => clearTimeout(t);
   },
-  log: (line: string) => post({ ev: "log", line }),
+  // The log's lines carry the time they were written (HH:MM:SS, this browser's clock and zone).
+  log: (line: string) => post({ ev: "log", line: `${new Date().toTimeString().slice(0, 8)} ${line}` }),
 };
 
 interface Running {
@@ -39,7 +47,18 @@ interface Running {
   readonly vault: WalletVault;
   readonly store: IdbStore;
   readonly index: TxIndex;
-  readonly kinds: Map<string, RelayPeer["kind"]>;
+  /** The peers the relay names, and what it says each is. */
+  readonly relayPeers: RelayPeers;
+  readonly arrivals: Arrivals;
+  readonly ownTabs: OwnTabs;
+  /** Peers the person added, until linked: dialing, or why the last dial failed. */
+  readonly dials: Map<string, DialRow>;
+  /** The addresses the person added: their failures are shown (others' only while their link waits). */
+  readonly asked: Set<string>;
+  /** Payments made while no peer could hear them (the relay down), waiting to be broadcast. */
+  readonly outbox: SignedTransaction[];
+  relayState: RelayState;
+  transport: RelayTransport | null;
   readonly address: string;
   /** This tab's wallet in the vault: a tab keeps the wallet it opened until it reloads. */
   readonly walletId: string;
@@ -78,7 +97,27 @@ async function start(relayUrl: string, resume: string | null, threads: number, w
   index.apply({ connected: Array.from({ length: node.chain.height }, (_, i) => node.chain.at(i + 1)!), disconnected: [] });
   const choice = { cpuThreads: threads, gpu: false };
   const miner = new MinerRunner(node, opened.address, env, (listener) => browserWorkerPool(choice, listener));
-  const r: Running = { node, miner, choice, vault, store, index, kinds: new Map(), address: opened.address, walletId: summary.id, wallet: opened.wallet, password: null };
+  const ownTabs = new OwnTabs(() => schedulePublish());
+  const r: Running = {
+    node,
+    miner,
+    choice,
+    vault,
+    store,
+    index,
+    relayPeers: new RelayPeers(node),
+    arrivals: new Arrivals(),
+    ownTabs,
+    dials: new Map(),
+    asked: new Set(),
+    outbox: [],
+    relayState: "connecting",
+    transport: null,
+    address: opened.address,
+    walletId: summary.id,
+    wallet: opened.wallet,
+    password: null,
+  };
   walletsChannel.onmessage = () => void postWallets(r, false);
   void postWallets(r, true);
   void probeGpu();
@@ -86,25 +125,32 @@ async function start(relayUrl: string, resume: string | null, threads: number, w
   await restoreMempool(r);
   publish();
   node.on((e) => onNodeEvent(r, e));
-  // The home node is kept for good; other peers the relay names go into the address book, dialed as slots need them.
-  const dial = (peer: RelayPeer) => {
-    r.kinds.set(peer.address, peer.kind);
-    if (peer.address.length === 0) return;
-    if (peer.kind === "home") node.connect(peer.address, "relay");
-    else node.learn([peer.address], "relay");
-  };
   const transport = new RelayTransport(relayUrl, resume, node, {
-    state: (state, d) => post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null }),
-    welcome: (address, token, peers) => {
-      node.setAddress(address);
-      post({ ev: "relay", state: "connected", address, retryInMs: null, reason: null, resume: token });
-      for (const p of peers) if (p.address !== address) dial(p);
+    state: (state, d) => {
+      r.relayState = state;
+      post({ ev: "relay", state, address: null, retryInMs: d.retryInMs, reason: d.reason, resume: null });
     },
-    peerJoin: dial,
-    peerLeave: (peer) => r.kinds.delete(peer.address),
+    welcome: (address, token, peers) => {
+      ownTabs.setOwn(address);
+      post({ ev: "relay", state: "connected", address, retryInMs: null, reason: null, resume: token });
+      r.relayPeers.welcome(address, peers);
+    },
+    peerJoin: (peer) => r.relayPeers.join(peer),
+    peerLeave: (peer) => {
+        r.relayPeers.leave(peer);
+        ownTabs.forget(peer.address);
+      },
+      kept: (addresses) => node.learn(addresses, "relay"),
   });
+  r.transport = transport;
   node.useTransport(transport);
-  setInterval(() => postMining(r), 1000);
+  // Each second: the miner's rates, and the peers' last-heard times and heights (which change without a node event).
+  setInterval(() => {
+    postMining(r);
+    postPeers(r);
+  }, 1000);
+  // Peers' heights, as the peer list shows them, kept current (a peer does not send back the blocks it got from us).
+  setInterval(() => node.askTips(), 15_000);
 }
 
 async function restoreMempool(r: Running): Promise<void> {
@@ -114,7 +160,15 @@ async function restoreMempool(r: Running): Promise<void> {
 }
 
 function onNodeEvent(r: Running, e: NodeEvent): void {
-  if (e.type === "chain") r.index.apply(e.change);
+  if (e.type === "chain") {
+    r.index.apply(e.change);
+    r.arrivals.record(e.change.added, env.now());
+  }
+  if (e.type === "closed" && e.direction === "out" && e.address !== null) {
+    if (r.asked.has(e.address)) r.dials.set(e.address, { address: e.address, state: "failed", reason: e.why, at: Date.now() });
+    else r.dials.delete(e.address);
+  }
+  if (e.type === "peers") flushOutbox(r);
   if (e.type === "sync") post({ ev: "sync", syncing: !e.done, received: e.received });
   if (e.type === "store-error") post({ ev: "storage", ok: false, detail: `Saving to this browser's storage failed (${e.detail}). If the disk or quota is full, free space; the chain will be fetched again from peers.` });
   if (e.type === "mempool" && mempoolTimer === null) {
@@ -123,7 +177,25 @@ function onNodeEvent(r: Running, e: NodeEvent): void {
       void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
     }, 500);
   }
+  schedulePublish();
+}
+
+function schedulePublish(): void {
   if (publishTimer === null) publishTimer = setTimeout(publish, 100);
+}
+
+/** Whether a payment made now reaches anyone: the relay is up and some peer answered our link to it. */
+function canBroadcast(r: Running): boolean {
+  return r.relayState === "connected" && r.node.peerList().some((p) => p.direction === "out" && p.open && p.dialect !== "unknown");
+}
+
+/** Payments queued while no peer could hear them go out once one can. */
+function flushOutbox(r: Running): void {
+  if (r.outbox.length === 0 || !canBroadcast(r)) return;
+  for (const tx of r.outbox.splice(0)) {
+    if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
+  }
+  schedulePublish();
 }
 
 /** Everything the page shows, coalesced: a sync of thousands of blocks is a few updates, not thousands. */
@@ -131,45 +203,35 @@ function publish(): void {
   publishTimer = null;
   const r = running;
   if (r === null) return;
-  const { chain, mempool } = r.node;
-  const tip = chain.tip();
-  const blocks = [];
-  for (let h = chain.height; h >= 1 && blocks.length < 30; h--) {
-    const e = chain.at(h)!;
-    blocks.push({ height: h, hash: e.block.hash, timestamp: e.timestamp, txs: e.block.data.length, miner: e.block.data[0]!.to, difficulty: e.difficulty });
-  }
-  post({ ev: "chain", height: tip.height, tip: tip.block.hash, difficulty: chain.difficulty(), work: tip.work.toString(), blocks });
-  const confirmed = chain.ledger.balanceOf(r.address);
-  const spend = mempool.pendingSpend(r.address);
-  post({ ev: "balance", confirmed, pending: mempool.pendingReceipts(r.address) - spend, spendable: confirmed - spend });
-  post({ ev: "history", items: history(r, r.address) });
-  post({ ev: "mempool", txs: mempool.transactions() });
+  const { node } = r;
+  post({ ev: "chain", ...chainStatus(node), blocks: latestBlocks(node, 30, r.arrivals.of) });
+  post({ ev: "balance", ...balanceOf(node, r.address) });
+  post({ ev: "history", items: historyOf(node, r.index, r.address) });
+  post({ ev: "mempool", txs: node.mempool.transactions().map(txRow) });
   postMining(r);
-  post({
-    ev: "peers",
-    peers: r.node.peerList().map((p) => ({ address: p.address, direction: p.direction, kind: (p.address && r.kinds.get(p.address)) || "unknown", dialect: p.dialect, busy: p.busy, since: p.since })),
-  });
+  post({ ev: "outbox", queued: r.outbox.map(txRow) });
+  postPeers(r);
 }
 
-function history(r: Running, address: string): HistoryItem[] {
-  const height = r.node.chain.height;
-  const direction = (from: string, to: string) => (from === to ? "self" : from === address ? "out" : "in");
-  const waiting = r.node.mempool
-    .transactions()
-    .filter((tx) => tx.from === address || tx.to === address)
-    .map((tx) => ({ ...tx, height: null, confirmations: 0, direction: direction(tx.from, tx.to), reward: false }) as HistoryItem);
-  const confirmed = r.index
-    .ofAddress(address)
-    .slice(0, 200)
-    .map((p) => ({ ...p.tx, height: p.height, confirmations: height - p.height + 1, direction: direction(p.tx.from, p.tx.to), reward: p.reward }) as HistoryItem);
-  return [...waiting, ...confirmed];
+function postPeers(r: Running): void {
+  const { rows, unnamed, waiting } = peerRows(r.node.peerList(), { relayKind: (a) => r.relayPeers.kinds.get(a), ownTab: (a) => r.ownTabs.has(a), closedTab: (a) => r.ownTabs.closed(a) });
+  for (const row of rows) r.dials.delete(row.address);
+  // A dial that the far end answered is no longer "dialing": it waits for the peer to link back.
+  for (const address of waiting) if (r.dials.get(address)?.state !== "waiting") r.dials.set(address, { address, state: "waiting", reason: null, at: Date.now() });
+  for (const [address, d] of r.dials) if (d.state === "waiting" && !waiting.includes(address)) r.dials.delete(address);
+  post({ ev: "peers", peers: rows, unnamed, dials: [...r.dials.values()] });
 }
 
 function postMining(r: Running): void {
   const s = r.miner.stats();
-  const expectedMs = s.hashrate > 0 ? (16 ** s.difficulty / s.hashrate) * 1000 : null;
-  const { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned } = s;
-  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu, difficulty, blocksFound, earned, expectedMs } });
+  const { running, threads, gpu, difficulty } = s;
+  // Stopped means no rate and no estimate: the meters' last figures would read as if still mining.
+  const hashrate = running ? s.hashrate : 0;
+  const cpuHashrate = running ? s.cpuHashrate : 0;
+  const expectedMs = hashrate > 0 ? (16 ** difficulty / hashrate) * 1000 : null;
+  // From the chain, not the miner's memory: what this wallet's blocks on the main chain paid it, so it survives a reload.
+  const { blocksFound, earned } = chainRewards(r.index, r.address);
+  post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu: gpu === null || running ? gpu : { ...gpu, hashrate: 0 }, difficulty, blocksFound, earned, expectedMs } });
 }
 
 /** Asks WebGPU for an adapter once, so the page can offer the GPU by name (or say why it cannot). */
@@ -180,16 +242,16 @@ async function probeGpu(): Promise<void> {
   post({ ev: "gpu-probe", probe: { available: true, adapter: opened.adapter.name, software: opened.adapter.software } });
 }
 
-type Answer = { ok: true; value?: string | LookupResult } | { ok: false; reason: string; detail: string };
+type Answer = { ok: true; value?: string | LookupResult } | CommandFailure;
 
 function send(r: Running, to: string, amount: number, gas: number): Answer {
-  if (r.wallet === null) return { ok: false, reason: "wallet-locked", detail: "Unlock the wallet with its password first." };
-  if (!isCanonicalAddress(to)) return { ok: false, reason: "address-invalid", detail: "Not an address: lowercase 04 followed by 128 hex characters, a point on the curve." };
-  if (!Number.isSafeInteger(amount) || amount < 1) return { ok: false, reason: "amount-invalid", detail: "The amount is a whole number of at least 1." };
-  if (!Number.isSafeInteger(gas) || gas < 0) return { ok: false, reason: "gas-invalid", detail: "Gas is a whole number, 0 or more." };
-  const tx = signPayment(r.wallet, { to, amount, gas }, random);
+  const checked = checkPayment(r.wallet, to, amount, gas);
+  if (!checked.ok) return checked;
+  const tx = signPayment(checked.wallet, { to, amount, gas }, random);
   const result = r.node.submitTransaction(tx);
-  if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+  if (!result.ok) return result;
+  // No peer heard it while the relay is away (or before any peer answered): it waits here and goes out when one can (flushOutbox).
+  if (!canBroadcast(r)) r.outbox.push(result.tx);
   publish();
   return { ok: true, value: tx.signature };
 }
@@ -201,7 +263,7 @@ async function importKey(r: Running, hex: string): Promise<Answer> {
   try {
     wallet = walletFromPrivateKey(key);
   } catch (err) {
-    return { ok: false, reason: "key-invalid", detail: (err as Error).message };
+    return refuse(AppReason.KeyInvalid, (err as Error).message);
   }
   const added = await r.vault.add(`Imported ${wallet.address.slice(2, 8)}`, wallet, true);
   walletsChannel.postMessage("changed");
@@ -209,7 +271,7 @@ async function importKey(r: Running, hex: string): Promise<Answer> {
 }
 
 async function backup(r: Running, password: string): Promise<Answer> {
-  if (r.wallet === null) return { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." };
+  if (r.wallet === null) return refuse(AppReason.WalletLocked, "Unlock the wallet first.");
   const current = (await r.vault.list()).find((w) => w.id === r.walletId);
   const text = await makeBackup(r.wallet, current?.name ?? "Wallet", password, random);
   await r.vault.markBackedUp(r.walletId);
@@ -224,22 +286,6 @@ async function restore(r: Running, text: string, password: string): Promise<Answ
   const added = await r.vault.add(taken ? `${restored.name} (restored)` : restored.name, restored.wallet, true);
   walletsChannel.postMessage("changed");
   return { ok: true, value: added.id };
-}
-
-function lookup(r: Running, query: string): LookupResult {
-  const q = query.trim().toLowerCase();
-  const entry = r.node.chain.get(q);
-  if (entry !== undefined) return { kind: "block", height: entry.height, main: r.node.chain.isMain(entry), difficulty: entry.difficulty, block: entry.block };
-  const place = r.index.find(q);
-  if (place !== undefined) return { kind: "tx", height: place.height, blockHash: place.blockHash, tx: place.tx };
-  const waiting = r.node.mempool.transactions().find((tx) => tx.signature === q);
-  if (waiting !== undefined) return { kind: "tx", height: null, blockHash: null, tx: waiting };
-  if (isCanonicalAddress(q)) {
-    const confirmed = r.node.chain.ledger.balanceOf(q);
-    const pending = r.node.mempool.pendingReceipts(q) - r.node.mempool.pendingSpend(q);
-    return { kind: "address", address: q, balance: confirmed, pending, history: history(r, q) };
-  }
-  return { kind: "none", query };
 }
 
 async function handle(c: Command): Promise<void> {
@@ -265,13 +311,19 @@ async function handle(c: Command): Promise<void> {
     case "send":
       return reply(c.id, send(r, c.to, c.amount, c.gas));
     case "add-peer": {
-      const d = r.node.connect(c.address.trim());
+      const address = c.address.trim();
+      const d = r.node.connect(address);
+      if (d.ok) {
+        r.asked.add(address);
+        r.dials.set(address, { address, state: "dialing", reason: null, at: Date.now() });
+      }
+      schedulePublish();
       return reply(c.id, d.ok ? { ok: true } : { ok: false, reason: d.reason, detail: d.detail });
     }
     case "import-key":
       return reply(c.id, await importKey(r, c.privateKey));
     case "set-password":
-      if (r.wallet === null) return reply(c.id, { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." });
+      if (r.wallet === null) return reply(c.id, refuse(AppReason.WalletLocked, "Unlock the wallet first."));
       await r.vault.save(r.walletId, r.wallet, c.password);
       void postWallets(r, true);
       r.password = c.password;
@@ -279,17 +331,19 @@ async function handle(c: Command): Promise<void> {
       return reply(c.id, { ok: true });
     case "unlock": {
       const wallet = await r.vault.unlock(r.walletId, c.password);
-      if (wallet === null || wallet.address !== r.address) return reply(c.id, { ok: false, reason: "wrong-password", detail: "That password does not open this wallet." });
+      if (wallet === null || wallet.address !== r.address) return reply(c.id, refuse(AppReason.WrongPassword, "That password does not open this wallet."));
       r.wallet = wallet;
       r.password = c.password;
       post({ ev: "wallet", address: r.address, locked: false, encrypted: true });
       return reply(c.id, { ok: true });
     }
     case "export-key":
-      if (r.wallet === null) return reply(c.id, { ok: false, reason: "wallet-locked", detail: "Unlock the wallet first." });
+      if (r.wallet === null) return reply(c.id, refuse(AppReason.WalletLocked, "Unlock the wallet first."));
       return reply(c.id, { ok: true, value: r.wallet.privateKey });
     case "lookup":
-      return reply(c.id, { ok: true, value: lookup(r, c.query) });
+      return reply(c.id, { ok: true, value: lookup(r.node, r.index, c.query, r.arrivals.of) });
+    case "relay-retry":
+      return r.transport?.retryNow();
     case "wallet-new": {
       const created = await r.vault.create(c.name);
       walletsChannel.postMessage("changed");

@@ -3,27 +3,26 @@
  * incrementally from chain changes, so that history and look-ups never scan
  * the chain.
  */
+import { txId, type TxLocator, type TxPlace } from "../app/queries.ts";
 import type { BlockEntry, ChainChange } from "../core/chain.ts";
-import type { SignedTransaction } from "../core/transaction.ts";
 
-export interface TxPlace {
-  readonly tx: SignedTransaction;
-  readonly height: number;
-  readonly blockHash: string;
-  readonly reward: boolean;
-}
+export type { TxPlace };
 
-export class TxIndex {
+export class TxIndex implements TxLocator {
   private readonly bySignature = new Map<string, TxPlace>();
+  /** Transaction id (queries.ts txId) to signature. */
+  private readonly byId = new Map<string, string>();
   private readonly byAddress = new Map<string, Set<string>>();
 
   apply(change: Pick<ChainChange, "connected" | "disconnected">): void {
     for (const e of change.disconnected) this.each(e, (place, sig) => {
       this.bySignature.delete(sig);
+      this.byId.delete(txId(place.tx));
       for (const a of [place.tx.from, place.tx.to]) this.byAddress.get(a)?.delete(sig);
     });
     for (const e of change.connected) this.each(e, (place, sig) => {
       this.bySignature.set(sig, place);
+      this.byId.set(txId(place.tx), sig);
       for (const a of [place.tx.from, place.tx.to]) {
         const set = this.byAddress.get(a) ?? new Set<string>();
         set.add(sig);
@@ -36,8 +35,9 @@ export class TxIndex {
     e.txs.forEach((c, i) => fn({ tx: c.tx, height: e.height, blockHash: e.block.hash, reward: i === 0 }, c.tx.signature));
   }
 
-  find(signature: string): TxPlace | undefined {
-    return this.bySignature.get(signature);
+  /** By signature or by transaction id. */
+  find(key: string): TxPlace | undefined {
+    return this.bySignature.get(key) ?? this.bySignature.get(this.byId.get(key) ?? "");
   }
 
   /** An address's main-chain transactions, newest first. */

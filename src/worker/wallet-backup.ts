@@ -4,16 +4,13 @@
  * PBKDF2-SHA256, AES-GCM). Restoring checks the file's shape first, then the
  * password, then that the key is the address the file names.
  */
+import { AppReason } from "../app/reasons.ts";
 import { walletFromPrivateKey, type RandomBytes, type Wallet } from "../core/wallet.ts";
 import { ITERATIONS, openSealed, sealKey } from "./key-seal.ts";
 
 export const BACKUP_FORMAT = "tabnode-wallet-backup";
 
-export const BackupReason = {
-  Invalid: "backup-invalid",
-  WrongPassword: "wrong-password",
-} as const;
-export type BackupReason = (typeof BackupReason)[keyof typeof BackupReason];
+type BackupReason = typeof AppReason.BackupInvalid | typeof AppReason.WrongPassword;
 
 export interface BackupFile {
   readonly format: typeof BACKUP_FORMAT;
@@ -55,14 +52,14 @@ function parse(text: string): BackupFile | null {
 
 export async function restoreBackup(text: string, password: string): Promise<Restored> {
   const file = parse(text);
-  if (file === null) return { ok: false, reason: BackupReason.Invalid, detail: "This is not a Tabnode wallet backup file." };
+  if (file === null) return { ok: false, reason: AppReason.BackupInvalid, detail: "This is not a Tabnode wallet backup file." };
   const key = await openSealed(file, password, file.kdf.iterations);
-  if (key === null) return { ok: false, reason: BackupReason.WrongPassword, detail: "That password does not open this backup." };
+  if (key === null) return { ok: false, reason: AppReason.WrongPassword, detail: "That password does not open this backup." };
   try {
     const wallet = walletFromPrivateKey(key);
     if (wallet.address !== file.address) throw new Error("address mismatch");
     return { ok: true, name: file.name, wallet };
   } catch {
-    return { ok: false, reason: BackupReason.Invalid, detail: "The backup's key does not match the address it names: the file is damaged." };
+    return { ok: false, reason: AppReason.BackupInvalid, detail: "The backup's key does not match the address it names: the file is damaged." };
   }
 }

@@ -8,17 +8,18 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPage } from "../support/browser.ts";
 import { until } from "../support/native-process.ts";
-import { num, openPage, SHOTS, startPageStage, text, walletShown, type PageStage } from "../support/page-session.ts";
+import { numberOf as num, PageServer, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
 
-let stage: PageStage;
+let stage: PageServer;
 
 /** Each test stops or rebuilds what serves the page: each gets a stage of its own. */
 function ownStage(): void {
   beforeAll(async () => {
-    stage = await startPageStage();
+    stage = new PageServer();
+    await stage.start();
   }, 180_000);
   afterAll(async () => {
-    await stage?.close();
+    await stage?.stop();
   });
 }
 
@@ -35,7 +36,7 @@ describe("the app offline", () => {
     for (const asset of [/node-worker-[\w-]+\.js/, /miner-worker-[\w-]+\.js/, /verify-worker-[\w-]+\.js/, /secp256k1-[\w-]+\.wasm/, /index\.html/]) expect(precache).toMatch(asset);
 
     const context = await stage.context();
-    const page = await openPage(context, stage.relay.url, "offline");
+    const page = await stage.open("offline", context);
     const address = await text(page, "address");
     await until("relay connected", async () => (await text(page, "relay-status")).includes("connected"), 20_000);
     await page.getByTestId("mine-toggle").click();
@@ -65,7 +66,7 @@ describe("the app offline", () => {
 describe("a new build", () => {
   ownStage();
   it("is announced by the page, and taken on the person's reload", async () => {
-    const page = await openPage(await stage.context(), stage.relay.url, "update");
+    const page = await stage.open("update", await stage.context());
     await page.evaluate(async () => void (await navigator.serviceWorker.ready));
     const scriptOf = () => page.evaluate(() => document.querySelector<HTMLScriptElement>("script[type=module]")?.src ?? "");
     const before = await scriptOf();

@@ -8,16 +8,17 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../support/native-process.ts";
-import { ADDRESS, num, openPage, SHOTS, startPageStage, text, walletShown, type PageStage } from "../support/page-session.ts";
+import { ADDRESS, numberOf as num, PageServer, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
 
-let stage: PageStage;
+let stage: PageServer;
 
 beforeAll(async () => {
-  stage = await startPageStage();
+  stage = new PageServer();
+    await stage.start();
 }, 180_000);
 
 afterAll(async () => {
-  await stage?.close();
+  await stage?.stop();
 });
 
 const options = (page: Page) => page.getByTestId("wallet-select").locator("option").allTextContents();
@@ -30,10 +31,10 @@ async function onNetwork(page: Page): Promise<void> {
 describe("several wallets in one browser", () => {
   it("tab 2 makes a new wallet, tab 1 mines and pays it, tab 2 sees the coins; new tabs open the last wallet used", async () => {
     const context = await stage.context();
-    const one = await openPage(context, stage.relay.url, "tab 1");
+    const one = await stage.open("tab 1", context);
     const addressA = await text(one, "address");
     // A new tab opens the last wallet used: the first tab's.
-    const two = await openPage(context, stage.relay.url, "tab 2");
+    const two = await stage.open("tab 2", context);
     expect(await text(two, "address")).toBe(addressA);
     expect(await options(two)).toHaveLength(1);
 
@@ -66,7 +67,7 @@ describe("several wallets in one browser", () => {
     await two.screenshot({ path: `${SHOTS}wallets-03-tab2-received.png`, fullPage: true });
 
     // A third tab opens the last wallet used: the one tab 2 made.
-    const three = await openPage(context, stage.relay.url, "tab 3");
+    const three = await stage.open("tab 3", context);
     expect(await text(three, "address")).toBe(addressB);
 
     // A rename in tab 2 reaches tab 1's list.
@@ -87,7 +88,7 @@ describe("several wallets in one browser", () => {
 
 describe("a backup file", () => {
   it("downloads encrypted, restores in a fresh browser to the same address, and refuses a wrong password or file at its field", async () => {
-    const first = await openPage(await stage.context(), stage.relay.url, "backup");
+    const first = await stage.open("backup", await stage.context());
     const address = await text(first, "address");
     await first.getByTestId("backup-reminder").waitFor();
     // Too short a password: refused next to the field, nothing downloaded.
@@ -110,7 +111,7 @@ describe("a backup file", () => {
     await first.screenshot({ path: `${SHOTS}backup-01-downloaded.png` });
 
     // A fresh browser profile: its own new wallet, then the restore.
-    const fresh = await openPage(await stage.context(), stage.relay.url, "restore");
+    const fresh = await stage.open("restore", await stage.context());
     expect(await text(fresh, "address")).not.toBe(address);
     await fresh.locator("summary", { hasText: "Restore a wallet from a backup file" }).click();
     await fresh.getByTestId("restore-file").setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello":1}') });
@@ -147,7 +148,7 @@ async function exportedKey(page: Page): Promise<string> {
 
 describe("the storage notice", () => {
   it("explains the risk, and once dismissed stays away after a reload", async () => {
-    const page = await openPage(await stage.context(), stage.relay.url, "storage");
+    const page = await stage.open("storage", await stage.context());
     const notice = page.getByTestId("storage-notice");
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/may clear it when the disk runs low.*backup file/);

@@ -10,6 +10,7 @@ import { startRelay, type RelayHandle } from "../../relay/index.ts";
 import { buildPage, launchChromium } from "../support/browser.ts";
 import { newWallet } from "../support/chain-builder.ts";
 import { startNode, stopAll, tempDir, until, type NodeProcess } from "../support/native-process.ts";
+import { openTabIn } from "../support/page-session.ts";
 import { SeedPeer } from "../support/seed-peer.ts";
 
 const SHOTS = new URL("../../test-results/e2e/", import.meta.url).pathname;
@@ -34,15 +35,7 @@ afterAll(async () => {
   await stopAll();
 });
 
-async function openTab(name: string): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
-  await page.goto(relay.url);
-  await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
-  return page;
-}
+const openTab = (name: string): Promise<Page> => openTabIn(browser, relay.url, name, contexts);
 
 const text = async (page: Page, id: string) => ((await page.getByTestId(id).first().textContent()) ?? "").trim();
 const num = async (page: Page, id: string) => Number(await text(page, id));
@@ -148,10 +141,11 @@ describe("a tab beside a tutorial node", () => {
       await page.getByLabel("Add a peer").fill(seed.address);
       await page.getByRole("button", { name: "Add", exact: true }).click();
       // The tab dials the seed through the relay and introduces itself; the seed dials the tab's address back (and
-      // every other address the introduction names): a row each way.
-      const row = (address: string) => page.locator(".peer-row", { hasText: address });
-      await until("the seed's rows, out and in", async () => (await row(seed.address).getByTestId("peer-dialect").allTextContents()).length === 2, 30_000);
-      expect(new Set(await row(seed.address).getByTestId("peer-dialect").allTextContents())).toEqual(new Set(["tutorial node"]));
+      // every other address the introduction names): one row, both links.
+      const row = (address: string) => page.locator(`[data-testid="peer-row"][data-address="${address}"]`);
+      await until("the seed's row, linked both ways", async () => (await row(seed.address).locator(".peer-links").textContent()) === "⇄", 30_000);
+      expect(await row(seed.address).getByTestId("peer-dialect").allTextContents()).toEqual(["tutorial node"]);
+      expect(await row(seed.address).getAttribute("data-peer-kind")).toBe("tutorial");
       expect(await row(home.address).getByTestId("peer-dialect").first().textContent()).toBe("Tabnode");
       await page.screenshot({ path: `${SHOTS}07-tutorial-peer.png`, fullPage: true });
     } finally {

@@ -23,7 +23,7 @@ describe("relay resume and restart", () => {
     await statsUntil(relay, (s) => s.framesDropped["tab-away"] === 1, "the frame to be dropped");
 
     const back = await h.tab(relay, { resume: welcome.resume });
-    expect(back.welcome).toMatchObject({ id: welcome.id, address: welcome.address, resumed: true, inbound: [opened.link] });
+    expect(back.welcome).toMatchObject({ id: welcome.id, address: welcome.address, resumed: true, inbound: [opened.link], tabnodeInbound: [] });
     native.socket.send("after the reload");
     expect(await back.tab.frame()).toMatchObject({ link: opened.link, frame: "after the reload" });
     expect(relay.stats().tabs).toEqual({ connected: 1, away: 0 });
@@ -38,9 +38,32 @@ describe("relay resume and restart", () => {
     await tab.disconnect();
     const back = await h.tab(relay, { resume: welcome.resume });
     expect(back.welcome.outbound).toEqual([node.address]);
+    // The test's native node shows no Tabnode header: a tutorial node, as far as the relay can tell.
+    expect(back.welcome.tabnodeOutbound).toEqual([]);
     back.tab.send(node.address, "two");
     expect(await node.frameAt(1)).toBe("two");
     expect(node.server.clients.size).toBe(1);
+  });
+
+  it("tells a reloaded tab which kept links showed Tabnode's header, both ways", async () => {
+    const relay = await h.relay({ limits: { graceMs: 5000 } });
+    const tutorial = await h.nativeNode();
+    const tabnode = await h.nativeNode({ tabnode: true });
+    const { tab, welcome } = await h.tab(relay);
+    tab.send(tutorial.address, "one");
+    await tab.take("link-open", (m) => m.to === tutorial.address);
+    tab.send(tabnode.address, "one");
+    await tab.take("link-open", (m) => m.to === tabnode.address);
+    await h.dial(welcome.address);
+    const plain = (await tab.take("inbound-open")).link as number;
+    await h.dial(welcome.address, { headers: { "x-tabnode": "1" } });
+    const marked = (await tab.take("inbound-open")).link as number;
+    await tab.disconnect();
+    const back = await h.tab(relay, { resume: welcome.resume });
+    expect(new Set(back.welcome.outbound)).toEqual(new Set([tutorial.address, tabnode.address]));
+    expect(back.welcome.tabnodeOutbound).toEqual([tabnode.address]);
+    expect(new Set(back.welcome.inbound)).toEqual(new Set([plain, marked]));
+    expect(back.welcome.tabnodeInbound).toEqual([marked]);
   });
 
   it("releases the address after the grace period: links end, others hear the tab leave, the token is void", async () => {

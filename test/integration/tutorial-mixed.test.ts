@@ -43,7 +43,7 @@ describe("a mixed network: tutorial-style peers, native nodes and a tab through 
     const n1 = await startNode(env);
     const n2 = await startNode({ ...env, PEERS: n1.address });
     relay = await startRelay({ host: "127.0.0.1", port: 0, peers: [n1.address, n2.address], limits: { heartbeatMs: HEARTBEAT_MS } });
-    tab = await startTabNode(relay.url, n1.address);
+    tab = await startTabNode(relay.url, { home: n1.address });
     const t = tab;
     const s1 = await SeedProcess.start("v0.2.0", newWallet().privateKey);
     const s2 = await SeedProcess.start("article", newWallet().privateKey);
@@ -52,7 +52,7 @@ describe("a mixed network: tutorial-style peers, native nodes and a tab through 
     await s2.connect(n2.address);
 
     const natives = [n1, n2];
-    const tabnodes = [n1.address, n2.address, t.address];
+    const tabnodes = [n1.address, n2.address, t.address()];
     const seeds = [s1, s2];
     const statusPeers = async (n: NodeProcess) => (await n.get("/api/status")).peers as StatusPeer[];
     const pairedWith = async (n: NodeProcess, address: string) => (await statusPeers(n)).some((p) => p.direction === "out" && p.address === address && p.paired);
@@ -153,7 +153,7 @@ describe("a mixed network: tutorial-style peers, native nodes and a tab through 
       tip,
       nodes: [
         ...natives.map((n, i) => ({ node: `native ${n.address}`, height: statuses[i].height, tip: statuses[i].tip, difficulty: statuses[i].difficulty })),
-        { node: `tab ${t.address}`, height: t.node.chain.height, tip: t.node.chain.tip().block.hash, difficulty: t.node.chain.difficulty() },
+        { node: `tab ${t.address()}`, height: t.node.chain.height, tip: t.node.chain.tip().block.hash, difficulty: t.node.chain.difficulty() },
         ...states.map((st, i) => ({ node: `${all[i]!.form} ${st.address}`, height: st.height, tip: st.tip, difficulty: st.difficulty })),
       ],
       balances: Object.fromEntries(wallets.map((w) => [`${w.slice(0, 10)}…`, tabBalances[w]])),

@@ -1,68 +1,135 @@
 /**
- * The page's browser tests on one stage: a built page served by a real relay
- * with a home node, and Chromium; plus the reads every such test makes
- * (a test id's text, as a number) and opening a tab until its wallet shows.
+ * A served page for the browser tests: the page built once, a native home
+ * node, a relay serving the page with it as home, and Chromium. `PageServer`
+ * is the served page itself (contexts, tabs, the relay brought back on its
+ * port); `startPageSession` adds funding a tab's wallet from the genesis
+ * holder and having the home node mine. Each test file starts its own and
+ * stops all of it.
  */
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startRelay, type RelayHandle } from "../../relay/index.ts";
+import { startRelay, type RelayConfig, type RelayHandle } from "../../relay/index.ts";
 import { buildPage, launchChromium } from "./browser.ts";
-import { startNode, stopAll, tempDir, type NodeProcess } from "./native-process.ts";
+import { GENESIS_HOLDER, pay } from "./chain-builder.ts";
+import { startNode, stopAll, tempDir, until, type NodeProcess } from "./native-process.ts";
 
 export const SHOTS = new URL("../../test-results/e2e/", import.meta.url).pathname;
+
+type Viewport = { readonly viewport?: { width: number; height: number } };
+
 export const ADDRESS = /^04[0-9a-f]{128}$/;
 
-export interface PageStage {
-  readonly browser: Browser;
-  readonly relay: RelayHandle;
-  readonly home: NodeProcess;
-  readonly dist: string;
-  /** A browser context closed with the stage. */
-  context(): Promise<BrowserContext>;
-  close(): Promise<void>;
-}
-
-export async function startPageStage(): Promise<PageStage> {
-  mkdirSync(SHOTS, { recursive: true });
-  const dist = tempDir("dist");
-  buildPage(dist);
-  const home = await startNode();
-  const relay = await startRelay({ host: "127.0.0.1", port: 0, homeNode: home.address, staticDir: dist });
-  const browser = await launchChromium();
-  const contexts: BrowserContext[] = [];
-  return {
-    browser,
-    relay,
-    home,
-    dist,
-    async context() {
-      const c = await browser.newContext({ acceptDownloads: true });
-      contexts.push(c);
-      return c;
-    },
-    async close() {
-      for (const c of contexts) await c.close().catch(() => {});
-      await browser.close();
-      await relay.close();
-      await stopAll();
-    },
-  };
-}
-
-export const text = async (page: Page, id: string) => ((await page.getByTestId(id).first().textContent()) ?? "").trim();
-export const num = async (page: Page, id: string) => Number(await text(page, id));
-
-/** Waits until the page shows a wallet address (or exactly `address`), and returns it. */
+/** Waits until the page shows a wallet's address (or exactly `address`), and returns it. */
 export async function walletShown(page: Page, address: string | RegExp = ADDRESS): Promise<string> {
   await page.getByTestId("address").filter({ hasText: address }).waitFor({ timeout: 30_000 });
-  return text(page, "address");
+  return ((await page.getByTestId("address").first().textContent()) ?? "").trim();
 }
 
-/** A new tab in `context`, with page errors reported under `name`, opened at the relay's page. */
-export async function openPage(context: BrowserContext, url: string, name: string): Promise<Page> {
+/** Opens `url` in a new page of `context` and waits for its wallet's address. */
+async function openPage(context: BrowserContext, url: string, name: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
   await page.goto(url);
   await walletShown(page);
   return page;
+}
+
+/** A tab in a new browser context (one person) of `browser`, at `url`, once its wallet's address shows; the context joins `contexts`. */
+export async function openTabIn(browser: Browser, url: string, name: string, contexts: BrowserContext[], options: Viewport = {}): Promise<Page> {
+  const context = await browser.newContext(options.viewport === undefined ? {} : { viewport: options.viewport });
+  contexts.push(context);
+  return openPage(context, url, name);
+}
+
+export class PageServer {
+  browser!: Browser;
+  relay!: RelayHandle;
+  home!: NodeProcess;
+  readonly dist = tempDir("dist");
+  readonly contexts: BrowserContext[] = [];
+
+  constructor(private readonly relayConfig: RelayConfig = {}) {}
+
+  async start(): Promise<void> {
+    mkdirSync(SHOTS, { recursive: true });
+    buildPage(this.dist);
+    this.home = await startNode();
+    this.relay = await this.startRelay(0);
+    this.browser = await launchChromium();
+  }
+
+  /** A relay serving the page with the home node; port 0 for any, or the port a stopped relay had (to bring it back). */
+  startRelay(port: number): Promise<RelayHandle> {
+    return startRelay({ host: "127.0.0.1", port, homeNode: this.home.address, staticDir: this.dist, ...this.relayConfig });
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.contexts) await c.close();
+    await this.browser?.close();
+    await this.relay?.close();
+    await stopAll();
+  }
+
+  /** A browser context: one person's browser (its tabs share storage). */
+  async context(): Promise<BrowserContext> {
+    const context = await this.browser.newContext();
+    this.contexts.push(context);
+    return context;
+  }
+
+  /** Opens the page in `context` (a new one if none) and waits for its wallet. */
+  async open(name: string, context?: BrowserContext): Promise<Page> {
+    return openPage(context ?? (await this.context()), this.relay.url, name);
+  }
+}
+
+export interface PageSession {
+  readonly relay: RelayHandle;
+  readonly home: NodeProcess;
+  readonly browser: Browser;
+  /** A tab in a new browser context, its wallet shown. */
+  openTab(name: string, options?: Viewport): Promise<Page>;
+  /** The genesis holder pays `to` through the home node's API; resolves once the home node holds it. */
+  fund(to: string, amount: number): Promise<void>;
+  /** The home node mines `n` blocks; resolves at its new height. */
+  mine(n: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const textOf = async (page: Page, id: string) => ((await page.getByTestId(id).first().textContent()) ?? "").trim();
+export const numberOf = async (page: Page, id: string) => Number(await textOf(page, id));
+
+/** The page's peer rows: address and kind each. */
+export async function peerRows(page: Page): Promise<{ address: string; kind: string }[]> {
+  return page.getByTestId("peer-row").evaluateAll((rows) => rows.map((r) => ({ address: r.getAttribute("data-address") ?? "", kind: r.getAttribute("data-peer-kind") ?? "" })));
+}
+
+export async function startPageSession(): Promise<PageSession> {
+  const server = new PageServer();
+  await server.start();
+  const { home } = server;
+  const height = async () => (await home.get("/api/status")).height as number;
+  return {
+    relay: server.relay,
+    home,
+    browser: server.browser,
+    openTab: (name, options = {}) => openTabIn(server.browser, server.relay.url, name, server.contexts, options),
+    async fund(to, amount) {
+      const before = (await home.get("/api/mempool")).size as number;
+      const r = await fetch(`http://127.0.0.1:${home.port}/api/transactions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(pay(GENESIS_HOLDER, to, amount, 1)),
+      });
+      if (r.status !== 202) throw new Error(`the home node refused the payment: ${await r.text()}`);
+      await until("the payment in the home node's mempool", async () => (await home.get("/api/mempool")).size > before, 10_000);
+    },
+    async mine(n) {
+      const target = (await height()) + n;
+      await home.post("/api/mining", { on: true, blocks: n });
+      await until(`the home node at height ${target}`, async () => (await height()) >= target, 120_000);
+      return height();
+    },
+    close: () => server.stop(),
+  };
 }

@@ -5,7 +5,9 @@
  * each test that starts one stops it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { RelayStats } from "../../relay/index.ts";
 
@@ -17,6 +19,8 @@ export interface RelayProcess {
   readonly url: string;
   readonly tabUrl: string;
   readonly logs: string[];
+  /** Its DATA_DIR (a temporary directory, removed by stop()), where it writes the operator's `.cookie`. */
+  readonly dataDir: string;
   /** The process's resident set now, in bytes (VmRSS). */
   rssBytes(): number;
   stats(): Promise<RelayStats>;
@@ -30,9 +34,10 @@ export function rssOf(pid: number): number {
 }
 
 export async function startRelayProcess(env: Record<string, string> = {}): Promise<RelayProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "tabnode-relay-"));
   const child = spawn(process.execPath, ["--import", "tsx", "relay/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", STATIC_DIR: "/nonexistent", PEERS: "", HOME_NODE: "", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", STATIC_DIR: "/nonexistent", PEERS: "", HOME_NODE: "", DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
@@ -56,11 +61,13 @@ export async function startRelayProcess(env: Record<string, string> = {}): Promi
     url,
     tabUrl: `ws://127.0.0.1:${port}/tab`,
     logs,
+    dataDir,
     rssBytes: () => rssOf(child.pid!),
     stats: async () => (await (await fetch(`${url}/api/relay`)).json()) as RelayStats,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

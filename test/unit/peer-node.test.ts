@@ -39,20 +39,49 @@ function minedBlocks(n: number): { block: Block; announced: number }[] {
 }
 
 describe("two honest nodes", () => {
-  it("link both ways, sync, and relay a block", async () => {
+  /** B holds the first two of `n` mined blocks; A dials it and a second passes. */
+  async function aDialsB(n: number) {
     const { clock, start } = await network();
     const a = await start("ws://a:1");
     const b = await start("ws://b:1");
-    const mined = minedBlocks(3);
+    const mined = minedBlocks(n);
     for (const m of mined.slice(0, 2)) expect(b.node.submitBlock(m.block, m.announced).ok).toBe(true);
     expect(a.node.connect(b.address).ok).toBe(true);
     await clock.advance(1000);
+    return { clock, a, b, mined };
+  }
+
+  it("link both ways, sync, and relay a block", async () => {
+    const { clock, a, b, mined } = await aDialsB(3);
     expect(paired(a, b.address)).toBe(true);
     expect(paired(b, a.address)).toBe(true);
     expect(a.node.chain.height).toBe(2);
     b.node.submitBlock(mined[2]!.block, mined[2]!.announced);
     await clock.advance(1000);
     expect(a.node.chain.tip().block.hash).toBe(mined[2]!.block.hash);
+  });
+
+  it("records, per link, when a frame last came and the highest block the peer showed", async () => {
+    const { clock, a, b, mined } = await aDialsB(4);
+    // B's links as A sees them: the inbound one (B speaks on it) heard B and showed its tip, 2, in the chain stream.
+    const fromB = () => a.node.peerList().find((p) => p.direction === "in" && p.address === b.address)!;
+    expect(fromB().height).toBe(2);
+    const heard = fromB().heardAt!;
+    expect(heard).toBeGreaterThan(0);
+    expect(a.node.peerList().find((p) => p.direction === "out" && p.address === b.address)!.height).toBeNull();
+    await clock.advance(5000);
+    b.node.submitBlock(mined[2]!.block, mined[2]!.announced);
+    await clock.advance(1000);
+    expect(fromB().height).toBe(3);
+    expect(fromB().heardAt!).toBeGreaterThan(heard);
+    // A block A got elsewhere and sent B: B does not send it back, but names it as its tip when A asks.
+    expect(a.node.submitBlock(mined[3]!.block, mined[3]!.announced).ok).toBe(true);
+    await clock.advance(1000);
+    expect(b.node.chain.height).toBe(4);
+    expect(fromB().height).toBe(3);
+    a.node.askTips();
+    await clock.advance(1000);
+    expect(fromB().height).toBe(4);
   });
 
   it("a tip reached through a chain stream is announced: a peer that never saw the stream follows it", async () => {

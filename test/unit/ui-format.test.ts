@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatClock, formatCountdown, formatDuration, plainDigits, refusalText, shortHash, txState } from "../../src/ui/format.ts";
+import { formatAgo, formatClock, formatCountdown, formatDuration, formatHashrate, plainDigits, refusalText, shortHash, txState } from "../../src/ui/format.ts";
 
 describe("plainDigits", () => {
   it("prints whole numbers with no separators or exponents", () => {
@@ -85,5 +85,24 @@ describe("refusalText", () => {
     expect(refusalText({ reason: "balance-insufficient", detail: "needs 101, has 100" })).toBe("needs 101, has 100");
     expect(refusalText({ reason: "wallet-locked", detail: null })).toBe("wallet locked");
     expect(refusalText({ reason: null, detail: "" })).toBe("refused without a reason");
+  });
+});
+
+describe("formatHashrate", () => {
+  it("reads in H/s, kH/s, MH/s with three significant digits", () => {
+    expect(formatHashrate(950)).toBe("950 H/s");
+    expect(formatHashrate(999.4)).toBe("999 H/s");
+    expect(formatHashrate(999.6)).toBe("1.00 kH/s");
+    expect(formatHashrate(1000)).toBe("1.00 kH/s");
+    expect(formatHashrate(12_345)).toBe("12.3 kH/s");
+    expect(formatHashrate(123_456)).toBe("123 kH/s");
+    expect(formatHashrate(9_728_150)).toBe("9.73 MH/s");
+    expect(formatHashrate(2.5e9)).toBe("2.50 GH/s");
+  });
+  it("is zero when stopped or unknown", () => {
+    expect(formatHashrate(0)).toBe("0 H/s");
+    expect(formatHashrate(-5)).toBe("0 H/s");
+    expect(formatHashrate(Number.NaN)).toBe("0 H/s");
+    expect(formatHashrate(Number.POSITIVE_INFINITY)).toBe("0 H/s");
   });
 });

@@ -31,13 +31,15 @@ describe("hrefForQuery", () => {
     expect(hrefForQuery(` ${ADDRESS} `)).toBe(`#/address/${ADDRESS}`);
     expect(hrefForQuery(HASH.toUpperCase())).toBe(`#/block/${HASH}`);
     expect(hrefForQuery(SIGNATURE)).toBe(`#/tx/${SIGNATURE}`);
+    expect(hrefForQuery(" 7 ")).toBe("#/block/7");
+    expect(hrefForQuery("007")).toBe("#/block/7");
   });
-  it.each(["", "hello", "abc", HASH.slice(1), "30450"])("finds no route for %j", (q) => {
+  it.each(["", "hello", "abc", HASH.slice(1), "3045a"])("finds no route for %j", (q) => {
     expect(hrefForQuery(q)).toBeNull();
   });
 });
 
-const row = (height: number, timestamp: number, difficulty: number): BlockRow => ({ height, hash: String(height), timestamp, txs: 1, miner: "", difficulty });
+const row = (height: number, timestamp: number, difficulty: number): BlockRow => ({ height, hash: String(height), timestamp, receivedAt: null, txs: 1, miner: "", difficulty });
 
 describe("chart series", () => {
   // The worker sends the newest block first.

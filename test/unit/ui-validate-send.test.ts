@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AppReason, Reason, type CommandReason } from "../../src/app/reasons.ts";
 import { fieldForReason, validateNewPassword, validatePeerAddress, validatePrivateKey, validateSend, type SendInput } from "../../src/ui/validate-send.ts";
 
 const OWN = "04" + "a".repeat(128);
@@ -73,14 +74,14 @@ describe("validateSend", () => {
 });
 
 describe("fieldForReason", () => {
-  it.each([
-    ["address-invalid", "to"],
-    ["amount-invalid", "amount"],
-    ["balance-insufficient", "amount"],
-    ["amount-exceeds-supply", "amount"],
-    ["gas-invalid", "gas"],
-    ["wallet-locked", "form"],
-    ["mempool-full", "form"],
+  it.each<[CommandReason | null, string]>([
+    [Reason.AddressInvalid, "to"],
+    [Reason.AmountInvalid, "amount"],
+    [Reason.BalanceInsufficient, "amount"],
+    [Reason.AmountExceedsSupply, "amount"],
+    [Reason.GasInvalid, "gas"],
+    [AppReason.WalletLocked, "form"],
+    [Reason.MempoolFull, "form"],
     [null, "form"],
   ])("puts %s on %s", (reason, field) => {
     expect(fieldForReason(reason)).toBe(field);

@@ -21,14 +21,21 @@ function useQrCode(text: string): string | null {
 
 export function AddressCard({ address }: { readonly address: string }) {
   const qr = useQrCode(address);
+  // On a phone the code would push the send form off the first screen: it waits behind a button there (CSS decides).
+  const [qrShown, setQrShown] = useState(false);
   return (
-    <div className="address-card">
+    <div className={qrShown ? "address-card qr-shown" : "address-card"}>
       <div className="address-text">
         <div className="label">Your address</div>
         <p className="mono address-full" data-testid="address">
           {address}
         </p>
-        <CopyButton value={address} label="Copy address" />
+        <div className="row">
+          <CopyButton value={address} label="Copy address" />
+          <button type="button" className="button-small qr-toggle" aria-expanded={qrShown} onClick={() => setQrShown(!qrShown)}>
+            {qrShown ? "Hide QR code" : "Show QR code"}
+          </button>
+        </div>
       </div>
       {qr !== null && <img className="qr" src={qr} width={176} height={176} alt="QR code of your address" />}
     </div>

@@ -4,6 +4,7 @@
  * beside the others. Until this wallet has a backup, a reminder says so.
  */
 import { useState, type FormEvent } from "react";
+import { AppReason } from "../../app/reasons.ts";
 import { backupWallet, restoreWallet } from "../bridge.ts";
 import { refusalText } from "../format.ts";
 import { useTabnode } from "../store.ts";
@@ -89,7 +90,7 @@ function RestoreBackup() {
     if (text === null) return setErrors({ file: "This file could not be read.", password: null });
     const result = await run(() => restoreWallet(text, password));
     if (result.ok) return;
-    setErrors(result.reason === "wrong-password" ? { file: null, password: refusalText(result) } : { file: refusalText(result), password: null });
+    setErrors(result.reason === AppReason.WrongPassword ? { file: null, password: refusalText(result) } : { file: refusalText(result), password: null });
   };
   return (
     <form className="form" onSubmit={(e) => void submit(e)} aria-label="Restore a backup">

@@ -1,11 +1,14 @@
 /**
  * Two small line charts drawn as inline SVG (a chart library would outweigh
- * the rest of the page): seconds between consecutive blocks, and the
- * difficulty of each block, oldest on the left.
+ * the rest of the page): seconds between consecutive blocks' timestamps, and
+ * the difficulty of each block, oldest on the left; the same figures as a
+ * table for whoever cannot see the lines.
  */
 import type { BlockRow } from "../../worker/messages.ts";
 import { useTabnode } from "../store.ts";
+import { TIME_MEANING } from "./BlockTime.tsx";
 import { Empty, Panel } from "./Panel.tsx";
+import { ScrollTable } from "./ScrollTable.tsx";
 
 const W = 300;
 const H = 72;
@@ -37,11 +40,11 @@ export function sparkPoints(values: readonly number[], width: number, height: nu
 const round = (v: number) => (Math.abs(v) >= 10 ? Math.round(v) : Math.round(v * 10) / 10);
 
 /** `unit` is appended as is (with its own leading space, or none for a bare number). */
-function Sparkline({ title, values, unit }: { readonly title: string; readonly values: readonly number[]; readonly unit: string }) {
+function Sparkline({ title, values, unit, note }: { readonly title: string; readonly values: readonly number[]; readonly unit: string; readonly note?: string }) {
   const last = values[values.length - 1];
   return (
     <figure className="chart">
-      <figcaption>
+      <figcaption title={note}>
         {title}
         {last !== undefined && (
           <span className="muted">
@@ -54,7 +57,7 @@ function Sparkline({ title, values, unit }: { readonly title: string; readonly v
       {values.length < 2 ? (
         <Empty>Needs a few more blocks.</Empty>
       ) : (
-        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${title}, ${values.length} points`}>
+        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true">
           <line x1={0} y1={H - 1} x2={W} y2={H - 1} className="chart-axis" />
           <polyline points={sparkPoints(values, W, H, PAD)} className="chart-line" vectorEffect="non-scaling-stroke" />
         </svg>
@@ -63,14 +66,44 @@ function Sparkline({ title, values, unit }: { readonly title: string; readonly v
   );
 }
 
+/** The charts' figures, newest block first: what a screen reader reads instead of the lines. */
+function ChartTable({ blocks }: { readonly blocks: readonly BlockRow[] }) {
+  return (
+    <details className="disclosure">
+      <summary>The charts as a table</summary>
+      <ScrollTable
+        label="Block times and difficulty"
+        columns={[{ label: "Block", num: true }, { label: "Seconds since the previous timestamp", num: true, title: TIME_MEANING.timestamp }, { label: "Difficulty", num: true }]}
+      >
+        {blocks.map((b, i) => {
+          const previous = blocks[i + 1];
+          return (
+            <tr key={b.hash}>
+              <td className="num">{b.height}</td>
+              <td className="num">{previous === undefined ? "" : round((b.timestamp - previous.timestamp) / 1000)}</td>
+              <td className="num">{b.difficulty}</td>
+            </tr>
+          );
+        })}
+      </ScrollTable>
+    </details>
+  );
+}
+
 export function ChartsPanel() {
   const blocks = useTabnode((s) => s.chain.blocks);
   return (
     <Panel title="Charts">
       <div className="charts">
-        <Sparkline title="Block times" values={blockTimeSeries(blocks)} unit=" s" />
-        <Sparkline title="Difficulty" values={difficultySeries(blocks)} unit="" />
+        <Sparkline
+          title="Seconds between block timestamps"
+          values={blockTimeSeries(blocks)}
+          unit=" s"
+          note="Each block's timestamp is when its miner started on it, so a gap is roughly the time from one start of mining to the next, not from one find to the next."
+        />
+        <Sparkline title="Difficulty of each block" values={difficultySeries(blocks)} unit="" />
       </div>
+      {blocks.length > 0 && <ChartTable blocks={blocks} />}
     </Panel>
   );
 }

@@ -8,19 +8,22 @@ interface HashProps {
   readonly kind?: DetailKind;
   readonly head?: number;
   readonly tail?: number;
+  /** A name shown instead of the digits (the mint's address); the value stays in the title. */
+  readonly label?: string | undefined;
 }
 
-export function Hash({ value, kind, head, tail }: HashProps) {
-  const text = shortHash(value, head, tail);
+export function Hash({ value, kind, head, tail, label }: HashProps) {
+  const text = label ?? shortHash(value, head, tail);
+  const className = label === undefined ? "mono" : "named";
   if (kind === undefined) {
     return (
-      <span className="mono" title={value}>
+      <span className={className} title={value}>
         {text}
       </span>
     );
   }
   return (
-    <a className="mono" href={routeHref(kind, value)} title={value}>
+    <a className={className} href={routeHref(kind, value)} title={value}>
       {text}
     </a>
   );

@@ -3,11 +3,13 @@
  * (CPU threads, the GPU, or both) and shows what it reports. The choice made
  * while stopped is kept here and sent with the next start.
  */
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { setMining } from "../bridge.ts";
 import { formatDuration, plainDigits } from "../format.ts";
+import { claimMining, letGoMining, rememberMining, storedThreads, storeThreads, useMiningPlace, wasMining } from "../mining-local.ts";
 import { useTabnode } from "../store.ts";
 import type { GpuProbe, MiningInfo } from "../../worker/messages.ts";
+import { HashRate, MiningElsewhere, NextDifficulty } from "./MiningFacts.tsx";
 import { Panel, Stat } from "./Panel.tsx";
 
 type Devices = "cpu" | "gpu" | "both";
@@ -76,23 +78,47 @@ export function MiningPanel() {
   const mining = useTabnode((s) => s.mining);
   const probe = useTabnode((s) => s.gpuProbe);
   const max = useTabnode((s) => s.hardwareThreads);
-  const [chosenThreads, setChosenThreads] = useState<number | null>(null);
+  const address = useTabnode((s) => s.wallet.address);
+  const latestDifficulty = useTabnode((s) => s.chain.blocks[0]?.difficulty ?? null);
+  const place = useMiningPlace(address);
+  const [chosenThreads, setChosenThreads] = useState<number | null>(storedThreads);
   const [chosenDevices, setChosenDevices] = useState<Devices | null>(null);
   const threads = Math.max(1, Math.min(max, chosenThreads ?? mining.threads));
   const gpuOffered = probe?.available === true;
   const devices: Devices = gpuOffered ? (chosenDevices ?? "cpu") : "cpu";
 
-  const mine = (on: boolean, d: Devices, n: number) => setMining(on, d === "gpu" ? 0 : n, d !== "cpu");
+  // One tab mines for a wallet: Start takes the wallet's lock first, Stop lets it go.
+  const mine = async (on: boolean, d: Devices, n: number) => {
+    if (on && address !== null && !(await claimMining(address))) return;
+    setMining(on, d === "gpu" ? 0 : n, d !== "cpu");
+    rememberMining(on);
+    if (!on) letGoMining();
+  };
+  // A reload of a tab that was mining mines on, once the node has its chain (commands before that are not heard).
+  const nodeReady = useTabnode((s) => s.chain.tip !== "");
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current || !nodeReady || address === null) return;
+    resumed.current = true;
+    if (wasMining() && !mining.running) void mine(true, devices, threads);
+  });
+  // Mining that stops without Stop here (the node stopped it) gives the lock back too: on the change from running, not
+  // before the worker has reported the start.
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (wasRunning.current && !mining.running) letGoMining();
+    wasRunning.current = mining.running;
+  }, [mining.running]);
   const chooseThreads = (n: number) => {
     setChosenThreads(n);
+    storeThreads(n);
     if (mining.running) mine(true, devices, n);
   };
   const chooseDevices = (d: Devices) => {
     setChosenDevices(d);
     if (mining.running) mine(true, d, threads);
   };
-  const expected =
-    mining.expectedMs !== null ? formatDuration(mining.expectedMs) : mining.running ? "measuring…" : "start mining to estimate";
+  const expected = !mining.running ? "not mining" : mining.expectedMs !== null ? formatDuration(mining.expectedMs) : "measuring…";
 
   return (
     <Panel title="Mining" aside={mining.running && <span className="badge badge-live">mining</span>}>
@@ -100,7 +126,8 @@ export function MiningPanel() {
         <button
           type="button"
           className={mining.running ? "button-danger" : "button-primary"}
-          onClick={() => mine(!mining.running, devices, threads)}
+          onClick={() => void mine(!mining.running, devices, threads)}
+          disabled={!mining.running && place === "elsewhere"}
           data-testid="mine-toggle"
           aria-pressed={mining.running}
         >
@@ -109,16 +136,17 @@ export function MiningPanel() {
         <DevicesSelect value={devices} gpu={gpuOffered} onChange={chooseDevices} />
         <ThreadsSelect value={threads} max={max} disabled={devices === "gpu"} onChange={chooseThreads} />
       </div>
+      {!mining.running && place === "elsewhere" && <MiningElsewhere />}
       <GpuStatus probe={probe} mining={mining} />
       <dl className="stats">
-        <Stat label="Hash rate" value={plainDigits(mining.hashrate)} unit="H/s" testId="hashrate" />
-        <Stat label={`CPU, ${mining.threads} thread${mining.threads === 1 ? "" : "s"}`} value={plainDigits(mining.cpuHashrate)} unit="H/s" testId="cpu-hashrate" />
+        <Stat label="Hash rate" value={<HashRate perSecond={mining.hashrate} testId="hashrate" />} />
+        <Stat label={`CPU, ${mining.threads} thread${mining.threads === 1 ? "" : "s"}`} value={<HashRate perSecond={mining.cpuHashrate} testId="cpu-hashrate" />} />
         {mining.gpu !== null && mining.gpu.state !== "failed" && (
-          <Stat label={mining.gpu.state === "starting" ? "GPU (starting)" : "GPU"} value={plainDigits(mining.gpu.hashrate)} unit="H/s" testId="gpu-hashrate" />
+          <Stat label={mining.gpu.state === "starting" ? "GPU (starting)" : "GPU"} value={<HashRate perSecond={mining.gpu.hashrate} testId="gpu-hashrate" />} />
         )}
-        <Stat label="Difficulty" value={mining.difficulty} />
-        <Stat label="Blocks found" value={mining.blocksFound} />
-        <Stat label="Coins earned" value={plainDigits(mining.earned)} />
+        <Stat label="Difficulty of the next block" value={<NextDifficulty next={mining.difficulty} latest={latestDifficulty} />} />
+        <Stat label="Blocks found (on the chain)" value={mining.blocksFound} testId="blocks-found" />
+        <Stat label="Coins earned (rewards and gas)" value={plainDigits(mining.earned)} testId="coins-earned" />
         <Stat label="Expected time to a block" value={expected} wide />
       </dl>
     </Panel>

@@ -29,12 +29,14 @@ export function routeHref(kind: DetailKind, id: string): string {
 }
 
 /**
- * Where a search leads, by the shape of the text: an address is 04 + 128 hex,
- * a block hash 64 hex, a signature (DER, starting 30) any other even run of
- * hex. Null when it cannot be any of them.
+ * Where a search leads, by the shape of the text: a height is digits, an
+ * address 04 + 128 hex, a block hash or transaction id 64 hex (the block
+ * route; the lookup shows whichever it finds), a signature (DER, starting 30)
+ * any other even run of hex. Null when it cannot be any of them.
  */
 export function hrefForQuery(query: string): string | null {
   const q = query.trim().toLowerCase();
+  if (/^\d{1,9}$/.test(q)) return routeHref("block", String(Number(q)));
   if (/^04[0-9a-f]{128}$/.test(q)) return routeHref("address", q);
   if (/^[0-9a-f]{64}$/.test(q)) return routeHref("block", q);
   if (/^[0-9a-f]+$/.test(q) && q.length % 2 === 0 && q.length > 64) return routeHref("tx", q);

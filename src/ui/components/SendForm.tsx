@@ -5,10 +5,11 @@
  */
 import { useState, type FormEvent } from "react";
 import { sendPayment } from "../bridge.ts";
-import { refusalText, shortHash } from "../format.ts";
+import { countOf, refusalText, shortHash } from "../format.ts";
 import { useTabnode } from "../store.ts";
 import { fieldForReason, validateSend, type SendField, type SendInput } from "../validate-send.ts";
 import { Message, TextField } from "./Field.tsx";
+import { SentNote, type Sent } from "./SentNote.tsx";
 import { useRequest } from "./useRequest.tsx";
 
 const EMPTY: SendInput = { to: "", amount: "", gas: "1" };
@@ -23,7 +24,7 @@ export function SendForm() {
   // Errors show for a field once it was left or the form was submitted, not while typing the first characters.
   const [shown, setShown] = useState<ReadonlySet<SendField>>(new Set());
   const [refusal, setRefusal] = useState<Refusal | null>(null);
-  const [sent, setSent] = useState<string | null>(null);
+  const [sent, setSent] = useState<Sent | null>(null);
   const { busy, run } = useRequest();
 
   const check = validateSend(input, { ownAddress, spendable });
@@ -55,7 +56,7 @@ export function SendForm() {
     }
     setInput(EMPTY);
     setShown(new Set());
-    setSent(`Sent ${check.amount} coins to ${shortHash(check.to)} (gas ${check.gas}). It shows as pending until a block holds it.`);
+    setSent({ signature: typeof result.value === "string" ? result.value : "", what: `${countOf(check.amount, "coin")} to ${shortHash(check.to)} (gas ${check.gas})` });
   };
 
   return (
@@ -75,7 +76,7 @@ export function SendForm() {
           Cannot send: {errors.join(" ")}
         </Message>
       )}
-      {sent !== null && <Message tone="ok">{sent}</Message>}
+      {sent !== null && <SentNote sent={sent} />}
     </form>
   );
 }

@@ -3,10 +3,9 @@
  * failure to start, the relay being lost, storage at risk, catching up.
  * Quiet when all is well.
  */
-import { useMemo, useState } from "react";
-import { formatCountdown } from "../format.ts";
+import { useState } from "react";
 import { useTabnode } from "../store.ts";
-import { useNow } from "./Clock.tsx";
+import { RelayBanner } from "./RelayBanner.tsx";
 
 function FatalPanel({ detail }: { readonly detail: string }) {
   return (
@@ -15,31 +14,6 @@ function FatalPanel({ detail }: { readonly detail: string }) {
       <button type="button" className="button-small" onClick={() => location.reload()}>
         Reload the page
       </button>
-    </div>
-  );
-}
-
-function RetryCountdown({ retryAt }: { readonly retryAt: number }) {
-  // The shared tick re-renders each second; the clock is read afresh because the tick's value can lag by up to a second.
-  useNow();
-  const left = retryAt - Date.now();
-  return <> {left > 0 ? `Retrying in ${formatCountdown(left)}.` : "Retrying now."}</>;
-}
-
-function RelayBanner() {
-  const relay = useTabnode((s) => s.relay);
-  // retryInMs counts from when the event arrived; a new relay object is a new event.
-  const retryAt = useMemo(() => (relay.retryInMs === null ? null : Date.now() + relay.retryInMs), [relay]);
-  if (relay.state !== "reconnecting" && relay.state !== "down") return null;
-  const what =
-    relay.state === "down"
-      ? "The relay is down: this tab cannot reach other peers."
-      : "Lost the relay, reconnecting: blocks and payments wait until it is back.";
-  return (
-    <div className={`notice notice-relay-${relay.state}`} role="alert">
-      <strong>{what}</strong>
-      {retryAt !== null && <RetryCountdown retryAt={retryAt} />}
-      {relay.reason !== null && <span className="muted"> Reason: {relay.reason}</span>}
     </div>
   );
 }

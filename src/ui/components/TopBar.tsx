@@ -1,7 +1,8 @@
 /** Always in view: the name, the chain height, the peer count, the relay's state, and search. */
 import { useState, type FormEvent } from "react";
 import { useTabnode } from "../store.ts";
-import { hrefForQuery } from "./Router.tsx";
+import { useReachablePeers } from "./peer-reach.ts";
+import { hrefForQuery, routeHref } from "./Router.tsx";
 
 function SearchBox() {
   const [query, setQuery] = useState("");
@@ -9,7 +10,7 @@ function SearchBox() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const href = hrefForQuery(query);
-    if (href === null) return setError("Search by block hash (64 hex), transaction signature or address (04 + 128 hex).");
+    if (href === null) return setError("Search by block height (digits), block hash or transaction id (64 hex), signature or address (04 + 128 hex).");
     location.hash = href;
     setQuery("");
   };
@@ -17,8 +18,9 @@ function SearchBox() {
     <form className="search" role="search" onSubmit={submit}>
       <input
         aria-label="Search a block, transaction or address"
-        placeholder="Block hash, signature or address"
+        placeholder="Height, hash, transaction id or address"
         className="mono"
+        data-testid="search"
         spellCheck={false}
         value={query}
         onChange={(e) => {
@@ -39,18 +41,22 @@ function SearchBox() {
 
 export function TopBar() {
   const height = useTabnode((s) => s.chain.height);
-  const peers = useTabnode((s) => s.peers.length);
+  const peers = useReachablePeers();
   const relay = useTabnode((s) => s.relay.state);
   return (
     <header className="topbar">
-      <a className="brand" href="#/">
-        Tabnode
-      </a>
+      <h1 className="brand">
+        <a href="#/">Tabnode</a>
+      </h1>
+      <nav className="topbar-nav" aria-label="Sections">
+        <a href="#/">Wallet</a>
+        {height > 0 && <a href={routeHref("block", String(height))}>Latest block</a>}
+      </nav>
       <span className="topbar-stat" title="Height of the chain's tip">
         height <b data-testid="height">{height}</b>
       </span>
-      <span className="topbar-stat">
-        peers <b data-testid="peer-count">{peers}</b>
+      <span className="topbar-stat" title={peers.title}>
+        peers <b data-testid="peer-count">{peers.count}</b>
       </span>
       <span className={`relay-pill relay-${relay}`} data-testid="relay-status" title="Connection to the relay that links tabs">
         relay {relay}

@@ -1,5 +1,6 @@
 /** While the key is encrypted at rest and not yet unlocked, this takes the place of sending and export. */
 import type { FormEvent } from "react";
+import { AppReason } from "../../app/reasons.ts";
 import { unlockWallet } from "../bridge.ts";
 import { refusalText } from "../format.ts";
 import { TextField, useOneField } from "./Field.tsx";
@@ -14,7 +15,7 @@ export function UnlockForm() {
     const result = await run(() => unlockWallet(field.value));
     // On success the wallet event swaps this form for the send form; nothing to say here.
     if (result.ok) return field.succeed("");
-    field.refuse(result.reason === "wrong-password" ? "Wrong password." : refusalText(result));
+    field.refuse(result.reason === AppReason.WrongPassword ? "Wrong password." : refusalText(result));
   };
   return (
     <form className="form" onSubmit={submit} aria-label="Unlock wallet">

@@ -1,6 +1,6 @@
 /** The wallet: address, balances, paying, history, and the key's safekeeping. */
 import { useTabnode } from "../store.ts";
-import { plainDigits } from "../format.ts";
+import { nounFor, plainDigits } from "../format.ts";
 import { AddressCard } from "./AddressCard.tsx";
 import { BackupFile, BackupReminder } from "./BackupFile.tsx";
 import { ExportKey } from "./ExportKey.tsx";
@@ -16,9 +16,9 @@ function Balances() {
   const balance = useTabnode((s) => s.balance);
   return (
     <dl className="stats">
-      <Stat label="Confirmed balance" value={plainDigits(balance.confirmed)} unit="coins" testId="balance" />
-      <Stat label="Pending" value={`${balance.pending > 0 ? "+" : ""}${plainDigits(balance.pending)}`} unit="coins" />
-      <Stat label="Spendable" value={plainDigits(balance.spendable)} unit="coins" />
+      <Stat label="Confirmed balance" value={plainDigits(balance.confirmed)} unit={nounFor(balance.confirmed, "coin")} testId="balance" />
+      <Stat label="Pending" value={`${balance.pending > 0 ? "+" : ""}${plainDigits(balance.pending)}`} unit={nounFor(balance.pending, "coin")} />
+      <Stat label="Spendable" value={plainDigits(balance.spendable)} unit={nounFor(balance.spendable, "coin")} />
     </dl>
   );
 }

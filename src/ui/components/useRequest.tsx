@@ -4,6 +4,7 @@
  * refusal, so a form always gets a result it can show.
  */
 import { useState } from "react";
+import { AppReason } from "../../app/reasons.ts";
 import type { ActionResult } from "../bridge.ts";
 
 /** Runs a request; a throw (the worker never started) becomes a refusal like any other. */
@@ -11,7 +12,7 @@ export async function requestSafely(action: () => Promise<ActionResult>): Promis
   try {
     return await action();
   } catch (e) {
-    return { ok: false, reason: "node-unavailable", detail: `The node is not running: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, reason: AppReason.NodeUnavailable, detail: `The node is not running: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
