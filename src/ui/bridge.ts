@@ -109,7 +109,7 @@ export function startNode(relayUrl = new URL("./", location.href).href): void {
 async function askPersistentStorage(): Promise<void> {
   if (navigator.storage?.persist === undefined) {
     return useTabnode.setState({
-      storage: { ok: false, advisory: true, detail: "This browser cannot keep storage persistent, so it may clear this site's data when the disk runs low." },
+      storage: { ok: false, advisory: true, detail: "this browser cannot keep it persistent: it may clear it when the disk runs low." },
     });
   }
   const granted = await navigator.storage.persisted().then((p) => p || navigator.storage.persist());
@@ -118,7 +118,7 @@ async function askPersistentStorage(): Promise<void> {
   useTabnode.setState({
     storage: granted
       ? { ok: true, detail: `Storage is persistent${quota}.` }
-      : { ok: false, advisory: true, detail: `The browser has not made this site's storage persistent${quota}, so it may clear it when the disk runs low.` },
+      : { ok: false, advisory: true, detail: "not persistent: the browser may clear it when the disk runs low." },
   });
 }
 

@@ -23,15 +23,24 @@ function download(text: string, name: string, address: string): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/** In the wallet panel's header: small, but there until the wallet is backed up. */
+export function BackupBadge() {
+  const current = useTabnode((s) => s.wallets?.current);
+  if (current === undefined || current.backedUp) return null;
+  return (
+    <button type="button" className="badge badge-warn" data-testid="backup-badge" title="This wallet has no backup file yet: download one in Key and backup" onClick={() => document.getElementById(BACKUP_ANCHOR)?.scrollIntoView()}>
+      no backup
+    </button>
+  );
+}
+
 export function BackupReminder() {
   const current = useTabnode((s) => s.wallets?.current);
   if (current === undefined || current.backedUp) return null;
   return (
     <Message tone="warn" testId="backup-reminder">
       “{current.name}” has no backup yet: if this browser's storage is cleared, its coins are lost.{" "}
-      <button type="button" className="button-small" onClick={() => document.getElementById(BACKUP_ANCHOR)?.scrollIntoView()}>
-        Download a backup
-      </button>
+      Download a backup file below.
     </Message>
   );
 }

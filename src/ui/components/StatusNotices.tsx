@@ -34,8 +34,7 @@ function StorageNotice() {
       {storage.advisory === true && (
         <>
           {" "}
-          Browsers usually grant persistence to sites you bookmark or install. The chain would come back from peers; a wallet would not, so keep a
-          backup file of each (Key and backup).{" "}
+          The chain would come back from peers; a wallet only from its backup file.{" "}
           <button type="button" className="button-small" data-testid="storage-dismiss" onClick={dismiss}>
             Got it, don't show again
           </button>

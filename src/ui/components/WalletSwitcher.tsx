@@ -38,6 +38,7 @@ function RenameForm({ name }: { readonly name: string }) {
   );
 }
 
+/** In the wallet panel's header, so it costs the first screen no line: which wallet this tab holds, and a new one. */
 export function WalletSwitcher() {
   const wallets = useTabnode((s) => s.wallets);
   const [failure, setFailure] = useState<string | null>(null);
@@ -52,28 +53,37 @@ export function WalletSwitcher() {
     if (!result.ok) setFailure(refusalText(result));
   };
   return (
-    <div className="wallet-switcher">
-      <div className="row">
-        <div className="field">
-          <label htmlFor="wallet-select">Wallet in this tab</label>
-          <select id="wallet-select" data-testid="wallet-select" value={current.id} onChange={(e) => switchWallet(e.target.value)}>
-            {all.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name} ({shortHash(w.address, 6, 4)})
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="button" data-testid="wallet-new" onClick={() => void makeNew()} disabled={busy}>
-          New wallet
-        </button>
-      </div>
-      <p className="field-hint">Each tab holds the wallet chosen here; a new tab opens the last one chosen. For two people in one browser, open a second tab and click “New wallet” there.</p>
-      <details className="disclosure">
-        <summary>Rename “{current.name}”</summary>
-        <RenameForm name={current.name} />
-      </details>
+    <span className="wallet-switcher">
+      <label htmlFor="wallet-select" className="visually-hidden">
+        Wallet in this tab
+      </label>
+      <select id="wallet-select" data-testid="wallet-select" value={current.id} onChange={(e) => switchWallet(e.target.value)} title="The wallet this tab holds">
+        {all.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name} ({shortHash(w.address, 6, 4)})
+          </option>
+        ))}
+      </select>
+      <button type="button" className="button-small" data-testid="wallet-new" onClick={() => void makeNew()} disabled={busy}>
+        New wallet
+      </button>
       {failure !== null && <Message tone="error">{failure}</Message>}
-    </div>
+    </span>
+  );
+}
+
+/** Beside the key's safekeeping: how wallets go with tabs, and renaming this one. */
+export function WalletSettings() {
+  const current = useTabnode((s) => s.wallets?.current);
+  if (current === undefined) return null;
+  return (
+    <details className="disclosure">
+      <summary>Rename “{current.name}”</summary>
+      <p className="field-hint">
+        Each tab holds the wallet chosen at the top of the wallet panel; a new tab opens the last one chosen. For two people in one browser, open a
+        second tab and click “New wallet” there.
+      </p>
+      <RenameForm name={current.name} />
+    </details>
   );
 }
