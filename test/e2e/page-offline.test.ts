@@ -5,26 +5,14 @@
  * worker's cache, with the wallet and the chain stored in IndexedDB.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildPage } from "../support/browser.ts";
 import { until } from "../support/native-process.ts";
-import { numberOf as num, PageServer, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
+import { numberOf as num, pageServerForSuite, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
 
-let stage: PageServer;
-
-/** Each test stops or rebuilds what serves the page: each gets a stage of its own. */
-function ownStage(): void {
-  beforeAll(async () => {
-    stage = new PageServer();
-    await stage.start();
-  }, 180_000);
-  afterAll(async () => {
-    await stage?.stop();
-  });
-}
-
+// Each test stops or rebuilds what serves the page: each gets a served page of its own.
 describe("the app offline", () => {
-  ownStage();
+  const stage = pageServerForSuite();
   it("serves its manifest and service worker, and reopens with wallet and stored chain when the network is gone", async () => {
     const manifest = (await (await fetch(`${stage.relay.url}/manifest.webmanifest`)).json()) as { start_url: string; scope: string; icons: { src: string }[] };
     expect(manifest).toMatchObject({ start_url: "./", scope: "./" });
@@ -64,7 +52,7 @@ describe("the app offline", () => {
 });
 
 describe("a new build", () => {
-  ownStage();
+  const stage = pageServerForSuite();
   it("is announced by the page, and taken on the person's reload", async () => {
     const page = await stage.open("update", await stage.context());
     await page.evaluate(async () => void (await navigator.serviceWorker.ready));

@@ -6,20 +6,11 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { until } from "../support/native-process.ts";
-import { ADDRESS, numberOf as num, PageServer, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
+import { ADDRESS, numberOf as num, pageServerForSuite, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
 
-let stage: PageServer;
-
-beforeAll(async () => {
-  stage = new PageServer();
-    await stage.start();
-}, 180_000);
-
-afterAll(async () => {
-  await stage?.stop();
-});
+const stage = pageServerForSuite();
 
 const options = (page: Page) => page.getByTestId("wallet-select").locator("option").allTextContents();
 

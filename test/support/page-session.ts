@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { startRelay, type RelayConfig, type RelayHandle } from "../../relay/index.ts";
 import { buildPage, launchChromium } from "./browser.ts";
 import { GENESIS_HOLDER, pay } from "./chain-builder.ts";
@@ -81,6 +82,14 @@ export class PageServer {
   async open(name: string, context?: BrowserContext): Promise<Page> {
     return openPage(context ?? (await this.context()), this.relay.url, name);
   }
+}
+
+/** A served page for the tests of one `describe` (or file, at top level): started before them, stopped after. */
+export function pageServerForSuite(): PageServer {
+  const server = new PageServer();
+  beforeAll(() => server.start(), 180_000);
+  afterAll(() => server.stop());
+  return server;
 }
 
 export interface PageSession {

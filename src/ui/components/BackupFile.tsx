@@ -74,13 +74,20 @@ function DownloadBackup() {
         <TextField label="Backup password" type="password" autoComplete="new-password" testId="backup-password" value={password} onChange={edit(setPassword)} error={error} />
         <TextField label="Repeat it" type="password" autoComplete="new-password" testId="backup-password-repeat" value={confirm} onChange={edit(setConfirm)} />
       </div>
-      <div className="row">
-        <button type="submit" data-testid="backup-download" disabled={busy}>
-          {busy ? "Encrypting…" : "Download backup file"}
-        </button>
-      </div>
+      <SubmitRow testId="backup-download" busy={busy} label="Download backup file" busyLabel="Encrypting…" />
       {outcome !== null && <Message tone={outcome.ok ? "ok" : "error"}>{outcome.text}</Message>}
     </form>
+  );
+}
+
+/** The key derivation takes a moment: the button says what is under way meanwhile. */
+function SubmitRow(p: { readonly testId: string; readonly busy: boolean; readonly label: string; readonly busyLabel: string }) {
+  return (
+    <div className="row">
+      <button type="submit" data-testid={p.testId} disabled={p.busy}>
+        {p.busy ? p.busyLabel : p.label}
+      </button>
+    </div>
   );
 }
 
@@ -136,11 +143,7 @@ function RestoreBackup() {
           error={errors.password}
         />
       </div>
-      <div className="row">
-        <button type="submit" data-testid="restore-submit" disabled={busy}>
-          {busy ? "Decrypting…" : "Restore"}
-        </button>
-      </div>
+      <SubmitRow testId="restore-submit" busy={busy} label="Restore" busyLabel="Decrypting…" />
     </form>
   );
 }
