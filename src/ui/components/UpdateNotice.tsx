@@ -6,8 +6,18 @@
  * its own (a reload restarts this tab's node and miner).
  */
 import { useRegisterSW } from "virtual:pwa-register/react";
+import { useTabnode } from "../store.ts";
 
+/**
+ * Registered once the wallet shows: the service worker's precache (about 1 MB)
+ * then does not compete with the first visit's start.
+ */
 export function UpdateNotice() {
+  const started = useTabnode((s) => s.wallet.address !== null);
+  return started ? <ServiceWorkerUpdate /> : null;
+}
+
+function ServiceWorkerUpdate() {
   const {
     needRefresh: [needRefresh],
     updateServiceWorker,
