@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildPage } from "../support/browser.ts";
 import { until } from "../support/native-process.ts";
+import { startReverseProxy } from "../support/reverse-proxy.ts";
 import { numberOf as num, pageServerForSuite, SHOTS, textOf as text, walletShown } from "../support/page-session.ts";
 
 // Each test stops or rebuilds what serves the page: each gets a served page of its own.
@@ -73,5 +74,34 @@ describe("a new build", () => {
     await until("the new build running", async () => (await scriptOf().catch(() => "")).endsWith(after!), 30_000);
     await walletShown(page);
     expect(await page.getByTestId("update-notice").count()).toBe(0);
+  }, 120_000);
+});
+
+describe("under a path prefix (a reverse proxy, docs/deploy.md)", () => {
+  const stage = pageServerForSuite();
+  it("registers the service worker for the prefix alone, and reopens offline there", async () => {
+    const proxy = await startReverseProxy("/relay-a");
+    try {
+      proxy.target = stage.relay.url;
+      const url = `${proxy.publicUrl}/`;
+      const context = await stage.context();
+      const page = await context.newPage();
+      await page.goto(url);
+      const address = await walletShown(page);
+      await until("relay connected through the proxy", async () => (await text(page, "relay-status")).includes("connected"), 20_000);
+      const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+      expect(scope).toBe(url);
+      const manifest = await page.evaluate(() => document.querySelector<HTMLLinkElement>("link[rel=manifest]")?.href);
+      expect(manifest).toBe(`${url}manifest.webmanifest`);
+
+      await proxy.close();
+      await context.setOffline(true);
+      await page.reload();
+      await walletShown(page, address);
+      expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${url}sw.js`);
+      await page.screenshot({ path: `${SHOTS}offline-03-prefix.png` });
+    } finally {
+      await proxy.close().catch(() => {});
+    }
   }, 120_000);
 });
