@@ -47,12 +47,18 @@ export interface Opened {
   readonly wallet: Wallet | null;
 }
 
+/** Runs `fn` while holding this browser's wallet lock (one writer among its tabs). */
+export type WalletLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+const browserLock: WalletLock = <T>(fn: () => Promise<T>) => navigator.locks.request(LOCK, fn) as Promise<T>;
+
 const summaryOf = (e: Entry): WalletSummary => ({ id: e.id, name: e.name, address: e.address, backedUp: e.backedUp, encrypted: !("privateKey" in e.key) });
 
 export class WalletVault {
   constructor(
     private readonly store: NodeStore,
     private readonly random: RandomBytes,
+    private readonly lock: WalletLock = browserLock,
   ) {}
 
   /** The wallet `chosen` (or, when absent or gone, the last one used); the first wallet is created here on a first visit. */
@@ -126,11 +132,11 @@ export class WalletVault {
 
   /** Read, edit, write under the lock: the one writer at a time among this browser's tabs. */
   private change<T>(edit: (book: Book | null) => Promise<readonly [Book | null, T]>): Promise<T> {
-    return navigator.locks.request(LOCK, async (): Promise<T> => {
+    return this.lock(async () => {
       const [next, result] = await edit(await this.read());
       if (next !== null) await this.store.putValue(KEY, JSON.stringify(next));
       return result;
-    }) as Promise<T>;
+    });
   }
 
   private async read(): Promise<Book | null> {
