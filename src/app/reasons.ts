@@ -12,6 +12,8 @@ export const AppReason = {
   WalletLocked: "wallet-locked",
   WrongPassword: "wrong-password",
   KeyInvalid: "key-invalid",
+  /** A file given to restore is not a wallet backup (or is damaged). */
+  BackupInvalid: "backup-invalid",
   NotFound: "not-found",
   LimitInvalid: "bad-limit",
   FromInvalid: "bad-from",

@@ -34,7 +34,10 @@ if (!relayConfig.ok) {
 const home = await startNativeNode(parsed.config, (line) => log(`[home] ${line}`));
 const relay = await startRelay({ ...relayConfig.config, homeNode: home.address });
 log(`home node ${home.address} (API http://127.0.0.1:${home.port}/api/status), chain in ${homeEnv.DATA_DIR}`);
-process.stdout.write(`\n  Tabnode is running. Open ${relay.url} in two browsers (or a normal and a private window: two tabs share one wallet), mine in one and send to the other.\n\n`);
+process.stdout.write(
+  `\n  Tabnode is running. Open ${relay.url} in a tab and click "Start mining". Open it in a second tab and click "New wallet" there:\n` +
+    `  each tab keeps the wallet it chose. When the first tab's balance shows a reward, send coins to the second tab's address.\n\n`,
+);
 
 const stop = async () => {
   await relay.close();

@@ -17,6 +17,7 @@ import { PeersPanel } from "./components/PeersPanel.tsx";
 import { useRoute } from "./components/Router.tsx";
 import { StatusNotices } from "./components/StatusNotices.tsx";
 import { TopBar } from "./components/TopBar.tsx";
+import { UpdateNotice } from "./components/UpdateNotice.tsx";
 import { WalletPanel } from "./components/WalletPanel.tsx";
 
 function Dashboard() {
@@ -52,6 +53,7 @@ export function App({ startFailure = null }: { readonly startFailure?: string | 
       <StatusNotices startFailure={startFailure} />
       <Announcer />
       <DocumentTitle />
+      <UpdateNotice />
       <main className="main" id="main" tabIndex={-1}>
         <PageBoundary key={routeKey}>
           {route.page === "home" || route.page === "unknown" ? (

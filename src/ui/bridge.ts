@@ -18,6 +18,8 @@ export interface ActionResult {
 }
 
 const RESUME_KEY = "tabnode.relay.resume";
+/** The wallet this tab chose (per tab: sessionStorage); a new tab has none and opens the last one used. */
+const WALLET_KEY = "tabnode.wallet";
 const LOG_MAX = 200;
 
 let worker: Worker | null = null;
@@ -60,6 +62,8 @@ function apply(e: WorkerEvent): void {
       return set({ relay: { state: e.state, address: e.address, retryInMs: e.retryInMs, reason: e.reason } });
     case "mining":
       return set({ mining: e.info });
+    case "wallets":
+      return set({ wallets: { current: e.current, all: e.all } });
     case "gpu-probe":
       return set({ gpuProbe: e.probe });
     case "sync":
@@ -92,13 +96,21 @@ export function startNode(relayUrl = new URL("./", location.href).href): void {
     const address = useTabnode.getState().relay.address;
     if (address !== null) sayGone(address);
   });
-  post({ cmd: "start", relayUrl, resume: sessionStorage.getItem(RESUME_KEY), threads: Math.min(hardwareThreads, storedThreads() ?? 1) });
+  post({
+    cmd: "start",
+    relayUrl,
+    resume: sessionStorage.getItem(RESUME_KEY),
+    threads: Math.min(hardwareThreads, storedThreads() ?? 1),
+    wallet: sessionStorage.getItem(WALLET_KEY),
+  });
   void askPersistentStorage();
 }
 
 async function askPersistentStorage(): Promise<void> {
   if (navigator.storage?.persist === undefined) {
-    return useTabnode.setState({ storage: { ok: false, detail: "This browser cannot keep storage persistent: the chain and wallet may be cleared under storage pressure." } });
+    return useTabnode.setState({
+      storage: { ok: false, advisory: true, detail: "this browser cannot keep it persistent: it may clear it when the disk runs low." },
+    });
   }
   const granted = await navigator.storage.persisted().then((p) => p || navigator.storage.persist());
   const estimate = await navigator.storage.estimate().catch(() => null);
@@ -106,7 +118,7 @@ async function askPersistentStorage(): Promise<void> {
   useTabnode.setState({
     storage: granted
       ? { ok: true, detail: `Storage is persistent${quota}.` }
-      : { ok: false, detail: `The browser refused persistent storage: it may clear the chain and wallet under storage pressure. Export a backup of your key${quota}.` },
+      : { ok: false, advisory: true, detail: "not persistent: the browser may clear it when the disk runs low." },
   });
 }
 
@@ -114,12 +126,31 @@ export const sendPayment = (to: string, amount: number, gas: number) => request(
 /** Mining on or off, on `threads` CPU threads (0: the GPU alone) and the GPU if `gpu`. */
 export const setMining = (on: boolean, threads: number, gpu: boolean) => post({ cmd: "mine", on, threads, gpu });
 export const addPeer = (address: string) => request((id) => ({ cmd: "add-peer", id, address }));
-/** Imports a key; on success the page reloads, so the node, miner and history start again on the new address. */
-export async function importKey(privateKey: string): Promise<ActionResult> {
-  const r = await request((id) => ({ cmd: "import-key", id, privateKey }));
-  if (r.ok) location.reload();
+/**
+ * Opens wallet `id` in this tab: the page reloads, so the node, miner and
+ * history start again on its address (the relay address stays, by the resume token).
+ */
+export function switchWallet(id: string): void {
+  sessionStorage.setItem(WALLET_KEY, id);
+  location.reload();
+}
+
+/** A request whose answer names a wallet, which this tab then opens. */
+async function openAnswered(make: (id: number) => Command): Promise<ActionResult> {
+  const r = await request(make);
+  if (r.ok && typeof r.value === "string") switchWallet(r.value);
   return r;
 }
+
+/** Imports a key as a wallet of its own, and opens it in this tab. */
+export const importKey = (privateKey: string) => openAnswered((id) => ({ cmd: "import-key", id, privateKey }));
+/** A new wallet with a fresh key, opened in this tab. */
+export const createWallet = (name: string) => openAnswered((id) => ({ cmd: "wallet-new", id, name }));
+/** Restores a wallet from a backup file's text, and opens it in this tab. */
+export const restoreWallet = (text: string, password: string) => openAnswered((id) => ({ cmd: "restore", id, text, password }));
+export const renameWallet = (name: string) => request((id) => ({ cmd: "wallet-rename", id, name }));
+/** The backup file's text for this tab's wallet, sealed under `password`. */
+export const backupWallet = (password: string) => request((id) => ({ cmd: "backup", id, password }));
 export const setPassword = (password: string | null) => request((id) => ({ cmd: "set-password", id, password }));
 export const unlockWallet = (password: string) => request((id) => ({ cmd: "unlock", id, password }));
 export const exportKey = () => request((id) => ({ cmd: "export-key", id }));

@@ -6,9 +6,12 @@
 import { create } from "zustand";
 import type { RelayState } from "../platform/relay-transport.ts";
 import type { BlockRow, DialRow, GpuProbe, HistoryItem, MiningInfo, PeerRow, TxRow } from "../worker/messages.ts";
+import type { WalletSummary } from "../worker/wallet-vault.ts";
 
 export interface TabnodeState {
   readonly wallet: { readonly address: string | null; readonly locked: boolean; readonly encrypted: boolean };
+  /** This tab's wallet and all of this browser's; null until the worker has opened them. */
+  readonly wallets: { readonly current: WalletSummary; readonly all: readonly WalletSummary[] } | null;
   readonly chain: { readonly height: number; readonly tip: string; readonly difficulty: number; readonly work: string; readonly blocks: readonly BlockRow[] };
   readonly balance: { readonly confirmed: number; readonly pending: number; readonly spendable: number };
   readonly history: readonly HistoryItem[];
@@ -25,7 +28,8 @@ export interface TabnodeState {
   /** What WebGPU offers: null until the node's worker has asked. */
   readonly gpuProbe: GpuProbe | null;
   readonly sync: { readonly syncing: boolean; readonly received: number };
-  readonly storage: { readonly ok: boolean; readonly detail: string } | null;
+  /** `advisory`: a warning the person may dismiss for good (persistence refused), unlike a failure to save. */
+  readonly storage: { readonly ok: boolean; readonly detail: string; readonly advisory?: boolean } | null;
   /** The worker's log, newest last, bounded. */
   readonly log: readonly string[];
   /** Set when the node could not start at all. */
@@ -36,6 +40,7 @@ export interface TabnodeState {
 
 export const initialState: TabnodeState = {
   wallet: { address: null, locked: false, encrypted: false },
+  wallets: null,
   chain: { height: 0, tip: "", difficulty: 1, work: "0", blocks: [] },
   balance: { confirmed: 0, pending: 0, spendable: 0 },
   history: [],

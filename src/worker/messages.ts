@@ -9,12 +9,14 @@ import type { GpuReason } from "../miner/gpu-api.ts";
 import type { GpuStats } from "../node/miner-runner.ts";
 import type { RelayState } from "../platform/relay-transport.ts";
 import type { Dialect } from "../protocol/dialect.ts";
+import type { WalletSummary } from "./wallet-vault.ts";
 
 /** What WebGPU offers this page, asked once at start: an adapter to offer "GPU" with, or why not. */
 export type GpuProbe = { readonly available: true; readonly adapter: string; readonly software: boolean } | { readonly available: false; readonly reason: GpuReason; readonly detail: string };
 
 export type Command =
-  | { readonly cmd: "start"; readonly relayUrl: string; readonly resume: string | null; readonly threads: number }
+  /** `wallet`: the id this tab chose (sessionStorage); null opens the last one used. */
+  | { readonly cmd: "start"; readonly relayUrl: string; readonly resume: string | null; readonly threads: number; readonly wallet: string | null }
   | { readonly cmd: "send"; readonly id: number; readonly to: string; readonly amount: number; readonly gas: number }
   /** Mining on or off, on `threads` CPU threads (0 with the GPU alone) and the GPU if `gpu`. */
   | { readonly cmd: "mine"; readonly on: boolean; readonly threads: number; readonly gpu: boolean }
@@ -25,7 +27,13 @@ export type Command =
   | { readonly cmd: "export-key"; readonly id: number }
   | { readonly cmd: "lookup"; readonly id: number; readonly query: string }
   /** Reconnect to the relay now rather than when the backoff ends. */
-  | { readonly cmd: "relay-retry" };
+  | { readonly cmd: "relay-retry" }
+  /** Wallets: each answers with the wallet's id as its value (the page then opens it). */
+  | { readonly cmd: "wallet-new"; readonly id: number; readonly name: string }
+  | { readonly cmd: "wallet-rename"; readonly id: number; readonly name: string }
+  /** An encrypted backup file of this tab's wallet: its text is the answer's value. */
+  | { readonly cmd: "backup"; readonly id: number; readonly password: string }
+  | { readonly cmd: "restore"; readonly id: number; readonly text: string; readonly password: string };
 
 export type { BlockRow, HistoryItem, LookupResult, TxRow } from "../app/views.ts";
 
@@ -82,6 +90,8 @@ export interface MiningInfo {
 
 export type WorkerEvent =
   | { readonly ev: "wallet"; readonly address: string | null; readonly locked: boolean; readonly encrypted: boolean }
+  /** This tab's wallet (`current`) and every wallet of this browser, sent again whenever any tab changes the list. */
+  | { readonly ev: "wallets"; readonly current: WalletSummary; readonly all: readonly WalletSummary[] }
   | {
       readonly ev: "chain";
       readonly height: number;

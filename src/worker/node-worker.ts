@@ -22,6 +22,7 @@ import type { SignedTransaction } from "../core/transaction.ts";
 import { chainRewards } from "./mining-stats.ts";
 import { peerRows } from "./peer-rows.ts";
 import { TxIndex } from "./tx-index.ts";
+import { makeBackup, restoreBackup } from "./wallet-backup.ts";
 import { WalletVault } from "./wallet-vault.ts";
 
 const scope = self as unknown as { postMessage(e: WorkerEvent): void; onmessage: ((e: MessageEvent<Command>) => void) | null };
@@ -59,6 +60,8 @@ interface Running {
   relayState: RelayState;
   transport: RelayTransport | null;
   readonly address: string;
+  /** This tab's wallet in the vault: a tab keeps the wallet it opened until it reloads. */
+  readonly walletId: string;
   wallet: Wallet | null;
   /** Kept in memory while unlocked, to encrypt an imported key the same way. */
   password: string | null;
@@ -68,10 +71,21 @@ let running: Running | null = null;
 let publishTimer: ReturnType<typeof setTimeout> | null = null;
 let mempoolTimer: ReturnType<typeof setTimeout> | null = null;
 
-async function start(relayUrl: string, resume: string | null, threads: number): Promise<void> {
+/** Tabs tell each other when the wallet list changed (a wallet created, renamed, backed up), so every list stays current. */
+const walletsChannel = new BroadcastChannel("tabnode-wallets");
+
+async function postWallets(r: Running, announce: boolean): Promise<void> {
+  const all = await r.vault.list();
+  const current = all.find((w) => w.id === r.walletId);
+  if (current !== undefined) post({ ev: "wallets", current, all });
+  if (announce) walletsChannel.postMessage("changed");
+}
+
+async function start(relayUrl: string, resume: string | null, threads: number, walletId: string | null): Promise<void> {
   const store = await IdbStore.open();
   const vault = new WalletVault(store, random);
-  const opened = await vault.open();
+  const { summary, wallet } = await vault.open(walletId);
+  const opened = { address: summary.address, wallet, encrypted: summary.encrypted };
   post({ ev: "wallet", address: opened.address, locked: opened.wallet === null, encrypted: opened.encrypted });
   const verify = await browserVerifier().catch((err: unknown) => {
     env.log(`libsecp256k1 did not load, verifying with elliptic: ${String(err)}`);
@@ -100,9 +114,12 @@ async function start(relayUrl: string, resume: string | null, threads: number): 
     relayState: "connecting",
     transport: null,
     address: opened.address,
+    walletId: summary.id,
     wallet: opened.wallet,
     password: null,
   };
+  walletsChannel.onmessage = () => void postWallets(r, false);
+  void postWallets(r, true);
   void probeGpu();
   running = r;
   await restoreMempool(r);
@@ -239,6 +256,7 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   return { ok: true, value: tx.signature };
 }
 
+/** An imported key becomes a wallet of its own beside the others; the page then opens it. */
 async function importKey(r: Running, hex: string): Promise<Answer> {
   const key = hex.trim().toLowerCase();
   let wallet: Wallet;
@@ -247,14 +265,32 @@ async function importKey(r: Running, hex: string): Promise<Answer> {
   } catch (err) {
     return refuse(AppReason.KeyInvalid, (err as Error).message);
   }
-  await r.vault.save(wallet, r.password);
-  // The miner and balances follow the address: simplest and exact is to start again on the new key.
-  return { ok: true, value: wallet.address };
+  const added = await r.vault.add(`Imported ${wallet.address.slice(2, 8)}`, wallet, true);
+  walletsChannel.postMessage("changed");
+  return { ok: true, value: added.id };
+}
+
+async function backup(r: Running, password: string): Promise<Answer> {
+  if (r.wallet === null) return refuse(AppReason.WalletLocked, "Unlock the wallet first.");
+  const current = (await r.vault.list()).find((w) => w.id === r.walletId);
+  const text = await makeBackup(r.wallet, current?.name ?? "Wallet", password, random);
+  await r.vault.markBackedUp(r.walletId);
+  await postWallets(r, true);
+  return { ok: true, value: text };
+}
+
+async function restore(r: Running, text: string, password: string): Promise<Answer> {
+  const restored = await restoreBackup(text, password);
+  if (!restored.ok) return restored;
+  const taken = (await r.vault.list()).some((w) => w.name === restored.name);
+  const added = await r.vault.add(taken ? `${restored.name} (restored)` : restored.name, restored.wallet, true);
+  walletsChannel.postMessage("changed");
+  return { ok: true, value: added.id };
 }
 
 async function handle(c: Command): Promise<void> {
   if (c.cmd === "start") {
-    if (running === null) await start(c.relayUrl, c.resume, c.threads);
+    if (running === null) await start(c.relayUrl, c.resume, c.threads, c.wallet);
     return;
   }
   const r = running;
@@ -288,12 +324,13 @@ async function handle(c: Command): Promise<void> {
       return reply(c.id, await importKey(r, c.privateKey));
     case "set-password":
       if (r.wallet === null) return reply(c.id, refuse(AppReason.WalletLocked, "Unlock the wallet first."));
-      await r.vault.save(r.wallet, c.password);
+      await r.vault.save(r.walletId, r.wallet, c.password);
+      void postWallets(r, true);
       r.password = c.password;
       post({ ev: "wallet", address: r.address, locked: false, encrypted: c.password !== null });
       return reply(c.id, { ok: true });
     case "unlock": {
-      const wallet = await r.vault.unlock(c.password);
+      const wallet = await r.vault.unlock(r.walletId, c.password);
       if (wallet === null || wallet.address !== r.address) return reply(c.id, refuse(AppReason.WrongPassword, "That password does not open this wallet."));
       r.wallet = wallet;
       r.password = c.password;
@@ -307,6 +344,19 @@ async function handle(c: Command): Promise<void> {
       return reply(c.id, { ok: true, value: lookup(r.node, r.index, c.query, r.arrivals.of) });
     case "relay-retry":
       return r.transport?.retryNow();
+    case "wallet-new": {
+      const created = await r.vault.create(c.name);
+      walletsChannel.postMessage("changed");
+      return reply(c.id, { ok: true, value: created.id });
+    }
+    case "wallet-rename":
+      await r.vault.rename(r.walletId, c.name);
+      await postWallets(r, true);
+      return reply(c.id, { ok: true, value: r.walletId });
+    case "backup":
+      return reply(c.id, await backup(r, c.password));
+    case "restore":
+      return reply(c.id, await restore(r, c.text, c.password));
   }
 }
 

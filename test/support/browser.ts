@@ -22,8 +22,8 @@ export async function launchChromium(options: { readonly webgpu?: boolean } = {}
   return chromium.launch({ executablePath: CHROMIUM, args: options.webgpu ? [...ARGS, ...WEBGPU_ARGS] : ARGS, headless: true });
 }
 
-/** Builds the page into `outDir` with Vite, as `npm run build` does. */
-export function buildPage(outDir: string): void {
+/** Builds the page into `outDir` with Vite, as `npm run build` does; `extraArgs` go to `vite build` (e.g. `--minify false` for a different build of the same source). */
+export function buildPage(outDir: string, extraArgs: readonly string[] = []): void {
   const root = new URL("../..", import.meta.url).pathname;
-  execFileSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn", ...extraArgs], { cwd: root, stdio: "inherit" });
 }

@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { startRelay, type RelayConfig, type RelayHandle } from "../../relay/index.ts";
 import { buildPage, launchChromium } from "./browser.ts";
 import { GENESIS_HOLDER, pay } from "./chain-builder.ts";
@@ -17,12 +18,20 @@ export const SHOTS = new URL("../../test-results/e2e/", import.meta.url).pathnam
 
 type Viewport = { readonly viewport?: { width: number; height: number } };
 
+export const ADDRESS = /^04[0-9a-f]{128}$/;
+
+/** Waits until the page shows a wallet's address (or exactly `address`), and returns it. */
+export async function walletShown(page: Page, address: string | RegExp = ADDRESS): Promise<string> {
+  await page.getByTestId("address").filter({ hasText: address }).waitFor({ timeout: 30_000 });
+  return ((await page.getByTestId("address").first().textContent()) ?? "").trim();
+}
+
 /** Opens `url` in a new page of `context` and waits for its wallet's address. */
 async function openPage(context: BrowserContext, url: string, name: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (err) => console.error(`[${name}] page error: ${err.message}`));
   await page.goto(url);
-  await page.getByTestId("address").filter({ hasText: /^04[0-9a-f]{128}$/ }).waitFor({ timeout: 30_000 });
+  await walletShown(page);
   return page;
 }
 
@@ -73,6 +82,14 @@ export class PageServer {
   async open(name: string, context?: BrowserContext): Promise<Page> {
     return openPage(context ?? (await this.context()), this.relay.url, name);
   }
+}
+
+/** A served page for the tests of one `describe` (or file, at top level): started before them, stopped after. */
+export function pageServerForSuite(): PageServer {
+  const server = new PageServer();
+  beforeAll(() => server.start(), 180_000);
+  afterAll(() => server.stop());
+  return server;
 }
 
 export interface PageSession {

@@ -45,7 +45,7 @@ export function ExportKey() {
         <div className="form">
           <div className="row">
             <button type="button" onClick={() => setView({ step: "warning" })}>
-              Export a backup…
+              Show the private key…
             </button>
           </div>
           {view.step === "failed" && <Message tone="error">{view.text}</Message>}

@@ -3,6 +3,7 @@
  * failure to start, the relay being lost, storage at risk, catching up.
  * Quiet when all is well.
  */
+import { useState } from "react";
 import { useTabnode } from "../store.ts";
 import { RelayBanner } from "./RelayBanner.tsx";
 
@@ -17,12 +18,28 @@ function FatalPanel({ detail }: { readonly detail: string }) {
   );
 }
 
+const STORAGE_DISMISSED = "tabnode.storage-notice.dismissed";
+
 function StorageNotice() {
   const storage = useTabnode((s) => s.storage);
-  if (storage === null || storage.ok) return null;
+  const [dismissed, setDismissed] = useState(() => localStorage.getItem(STORAGE_DISMISSED) !== null);
+  if (storage === null || storage.ok || (storage.advisory === true && dismissed)) return null;
+  const dismiss = () => {
+    localStorage.setItem(STORAGE_DISMISSED, "1");
+    setDismissed(true);
+  };
   return (
-    <div className="notice notice-warn" role="status">
+    <div className="notice notice-warn" role="status" data-testid="storage-notice">
       <strong>Storage:</strong> {storage.detail}
+      {storage.advisory === true && (
+        <>
+          {" "}
+          The chain would come back from peers; a wallet only from its backup file.{" "}
+          <button type="button" className="button-small" data-testid="storage-dismiss" onClick={dismiss}>
+            Got it, don't show again
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { useTabnode } from "../store.ts";
 import { nounFor, plainDigits } from "../format.ts";
 import { AddressCard } from "./AddressCard.tsx";
+import { BackupBadge, BackupFile, BackupReminder } from "./BackupFile.tsx";
 import { ExportKey } from "./ExportKey.tsx";
 import { HistoryList } from "./HistoryList.tsx";
 import { ImportKey } from "./ImportKey.tsx";
@@ -9,6 +10,7 @@ import { Empty, Panel, Stat } from "./Panel.tsx";
 import { PasswordSettings } from "./PasswordSettings.tsx";
 import { SendForm } from "./SendForm.tsx";
 import { UnlockForm } from "./UnlockForm.tsx";
+import { WalletSettings, WalletSwitcher } from "./WalletSwitcher.tsx";
 
 function Balances() {
   const balance = useTabnode((s) => s.balance);
@@ -26,7 +28,16 @@ export function WalletPanel() {
   const history = useTabnode((s) => s.history);
   return (
     <>
-      <Panel title="Wallet" aside={wallet.encrypted && <span className="badge">{wallet.locked ? "locked" : "password set"}</span>}>
+      <Panel
+        title="Wallet"
+        aside={
+          <span className="panel-aside">
+            <WalletSwitcher />
+            <BackupBadge />
+            {wallet.encrypted && <span className="badge">{wallet.locked ? "locked" : "password set"}</span>}
+          </span>
+        }
+      >
         {wallet.address === null ? <Empty>Opening the wallet…</Empty> : <AddressCard address={wallet.address} />}
         <Balances />
         <h3>Send coins</h3>
@@ -36,6 +47,9 @@ export function WalletPanel() {
         <HistoryList items={history} />
       </Panel>
       <Panel title="Key and backup">
+        <BackupReminder />
+        <BackupFile locked={wallet.locked} />
+        <WalletSettings />
         {!wallet.locked && <ExportKey />}
         <details className="disclosure">
           <summary>Import a private key</summary>
