@@ -144,7 +144,10 @@ describe("a tab beside a tutorial node", () => {
       // every other address the introduction names): one row, both links.
       const row = (address: string) => page.locator(`[data-testid="peer-row"][data-address="${address}"]`);
       await until("the seed's row, linked both ways", async () => (await row(seed.address).locator(".peer-links").textContent()) === "⇄", 30_000);
-      expect(await row(seed.address).getByTestId("peer-dialect").allTextContents()).toEqual(["tutorial node"]);
+      // The kind says tutorial node; the dialect, what it has shown of itself (no chain stream yet).
+      expect(await row(seed.address).getByTestId("peer-dialect").allTextContents()).toEqual(["form not shown yet"]);
+      // "Dialing …" under the form was true until the row appeared; it is gone now.
+      expect(await page.getByText(`Dialing ${seed.address}`).count()).toBe(0);
       expect(await row(seed.address).getAttribute("data-peer-kind")).toBe("tutorial");
       expect(await row(home.address).getByTestId("peer-dialect").first().textContent()).toBe("Tabnode");
       await page.screenshot({ path: `${SHOTS}07-tutorial-peer.png`, fullPage: true });

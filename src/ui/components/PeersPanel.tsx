@@ -3,7 +3,7 @@
  * and dialing one more by its WebSocket address: while it is dialed, and why
  * a dial failed.
  */
-import type { FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { Dialect } from "../../protocol/dialect.ts";
 import type { DialRow, PeerKindShown, PeerRow } from "../../worker/messages.ts";
 import { addPeer } from "../bridge.ts";
@@ -22,7 +22,7 @@ const DIALECTS: Readonly<Record<Dialect, { readonly label: string; readonly titl
   tabnode: { label: "Tabnode", title: "A Tabnode node or tab: new blocks and payments are relayed to it" },
   "v0.2.0": { label: "JeChain v0.2.0", title: "A tutorial node (v0.2.0 form): it gets only what this node authored, and v0.2.0's chain streams" },
   article: { label: "tutorial (article)", title: "A tutorial node (the article's form): it gets only what this node authored" },
-  tutorial: { label: "tutorial node", title: "A tutorial node that has not shown its form: it gets only what this node authored, and both chain-stream forms" },
+  tutorial: { label: "form not shown yet", title: "A tutorial node that has not shown its form: it gets only what this node authored, and both chain-stream forms" },
   unknown: { label: "…", title: "Not known yet: the relay has not said what answered" },
 };
 
@@ -100,12 +100,16 @@ function DialItem({ dial }: { readonly dial: DialRow }) {
 function AddPeerForm() {
   const field = useOneField();
   const { busy, run } = useRequest();
+  const [dialed, setDialed] = useState<string | null>(null);
+  // "Dialing …" is true until the peer shows in the list above; then the row says it all.
+  const answered = useTabnode((s) => dialed !== null && s.peers.some((p) => p.address === dialed));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const checked = validatePeerAddress(field.value);
     if (!checked.ok) return field.refuse(checked.error.detail);
     const result = await run(() => addPeer(checked.value));
     if (!result.ok) return field.refuse(refusalText(result));
+    setDialed(checked.value);
     field.succeed(`Dialing ${checked.value}: it appears above once it answers, or below with the reason it failed.`);
   };
   return (
@@ -114,7 +118,7 @@ function AddPeerForm() {
       <button type="submit" disabled={busy}>
         {busy ? "Adding…" : "Add"}
       </button>
-      {field.note !== null && <Message tone="ok">{field.note}</Message>}
+      {field.note !== null && !answered && <Message tone="ok">{field.note}</Message>}
     </form>
   );
 }
