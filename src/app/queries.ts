@@ -60,14 +60,26 @@ export type ReceivedAt = (hash: string) => number | null;
 const UNKNOWN_ARRIVAL: ReceivedAt = () => null;
 
 /**
+ * Ids by transaction object: a transaction in the mempool or a block is one
+ * object for its whole life and never changed, and the page's views ask for
+ * the same ids at every update (the mempool, the history, the index).
+ */
+const txIds = new WeakMap<Transaction, string>();
+
+/**
  * The transaction id: SHA-256 of the transaction's JSON exactly as blocks
  * carry it (keys from, to, amount, gas, signature; genesis's has no
  * signature). The protocol defines none; the signature is no id, as every
  * DER signature starts "3044022…" and a signature can be re-encoded (high/low S).
  */
 export function txId(tx: Transaction): string {
-  const ordered = tx.signature === undefined ? { from: tx.from, to: tx.to, amount: tx.amount, gas: tx.gas } : { from: tx.from, to: tx.to, amount: tx.amount, gas: tx.gas, signature: tx.signature };
-  return sha256Hex(JSON.stringify(ordered));
+  let id = txIds.get(tx);
+  if (id === undefined) {
+    const ordered = tx.signature === undefined ? { from: tx.from, to: tx.to, amount: tx.amount, gas: tx.gas } : { from: tx.from, to: tx.to, amount: tx.amount, gas: tx.gas, signature: tx.signature };
+    id = sha256Hex(JSON.stringify(ordered));
+    txIds.set(tx, id);
+  }
+  return id;
 }
 
 export function txRow(tx: SignedTransaction): TxRow {

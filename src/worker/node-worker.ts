@@ -47,6 +47,8 @@ interface Running {
   readonly vault: WalletVault;
   readonly store: IdbStore;
   readonly index: TxIndex;
+  /** What this wallet's blocks on the main chain paid it: read from the index when the chain changes, not at every mining report. */
+  rewards: ReturnType<typeof chainRewards>;
   /** The peers the relay names, and what it says each is. */
   readonly relayPeers: RelayPeers;
   readonly arrivals: Arrivals;
@@ -105,6 +107,7 @@ async function start(relayUrl: string, resume: string | null, threads: number, w
     vault,
     store,
     index,
+    rewards: chainRewards(index, opened.address),
     relayPeers: new RelayPeers(node),
     arrivals: new Arrivals(),
     ownTabs,
@@ -137,10 +140,10 @@ async function start(relayUrl: string, resume: string | null, threads: number, w
     },
     peerJoin: (peer) => r.relayPeers.join(peer),
     peerLeave: (peer) => {
-        r.relayPeers.leave(peer);
-        ownTabs.forget(peer.address);
-      },
-      kept: (addresses) => node.learn(addresses, "relay"),
+      r.relayPeers.leave(peer);
+      ownTabs.forget(peer.address);
+    },
+    kept: (addresses) => node.learn(addresses, "relay"),
   });
   r.transport = transport;
   node.useTransport(transport);
@@ -162,6 +165,7 @@ async function restoreMempool(r: Running): Promise<void> {
 function onNodeEvent(r: Running, e: NodeEvent): void {
   if (e.type === "chain") {
     r.index.apply(e.change);
+    r.rewards = chainRewards(r.index, r.address);
     r.arrivals.record(e.change.added, env.now());
   }
   if (e.type === "closed" && e.direction === "out" && e.address !== null) {
@@ -229,8 +233,8 @@ function postMining(r: Running): void {
   const hashrate = running ? s.hashrate : 0;
   const cpuHashrate = running ? s.cpuHashrate : 0;
   const expectedMs = hashrate > 0 ? (16 ** difficulty / hashrate) * 1000 : null;
-  // From the chain, not the miner's memory: what this wallet's blocks on the main chain paid it, so it survives a reload.
-  const { blocksFound, earned } = chainRewards(r.index, r.address);
+  // From the chain, not the miner's memory (r.rewards), so it survives a reload.
+  const { blocksFound, earned } = r.rewards;
   post({ ev: "mining", info: { running, threads, hashrate, cpuHashrate, gpu: gpu === null || running ? gpu : { ...gpu, hashrate: 0 }, difficulty, blocksFound, earned, expectedMs } });
 }
 
