@@ -31,10 +31,17 @@ describe("the app offline", () => {
     await page.getByTestId("mine-toggle").click();
     await until("two blocks mined", async () => (await num(page, "height")) >= 2, 60_000);
     await page.getByTestId("mine-toggle").click();
-    // Settled once the page and the home node agree: the chain is then stored in this browser.
-    const stored = await until("the page at the home node's height", async () => {
-      const h = (await stage.home.get("/api/status")).height as number;
-      return (await num(page, "height")) === h ? h : null;
+    // A block the miner found before the worker read the stop is still taken: wait for the worker's own "stopped".
+    await until("mining stopped", async () => (await page.getByTestId("mine-toggle").getAttribute("aria-pressed")) === "false", 20_000);
+    // Settled once the page and the home node agree, and still agree a second later: the chain is then stored in this
+    // browser (the page shows a block once it is stored, and the home node hears it only after that).
+    const heights = async () => [await num(page, "height"), (await stage.home.get("/api/status")).height as number];
+    const stored = await until("the page at the home node's height, for a second", async () => {
+      const [a, b] = await heights();
+      if (a !== b) return null;
+      await new Promise((r) => setTimeout(r, 1000));
+      const [c, d] = await heights();
+      return a === c && c === d ? c : null;
     }, 30_000);
     expect(stored).toBeGreaterThanOrEqual(2);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
@@ -45,7 +52,11 @@ describe("the app offline", () => {
     await context.setOffline(true);
     await page.reload();
     await walletShown(page, address);
-    await until("the stored chain shown", async () => (await num(page, "height")) === stored, 30_000);
+    await until(`the stored chain shown (#${stored})`, async () => {
+      const shown = await num(page, "height");
+      if (shown !== stored) throw new Error(`the page shows #${shown}`);
+      return true;
+    }, 30_000);
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await until("the relay reported unreachable", async () => /reconnecting|down/.test(await text(page, "relay-status")), 20_000);
     await page.screenshot({ path: `${SHOTS}offline-01-reloaded.png` });
