@@ -38,6 +38,9 @@ export default defineConfig({
         // The relay's own endpoints are never the app shell.
         navigateFallbackDenylist: [/\/api\//, /\/peer\//],
         cleanupOutdatedCaches: true,
+        // The first visit is served by the worker as soon as it is active, so a reload without network works from the
+        // start. (A new build still waits for the person: registerType "prompt", no skipWaiting.)
+        clientsClaim: true,
       },
     }),
   ],

@@ -126,6 +126,7 @@ async function start(relayUrl: string, resume: string | null, threads: number, w
   void probeGpu();
   running = r;
   await restoreMempool(r);
+  await restoreOutbox(r);
   publish();
   node.on((e) => onNodeEvent(r, e));
   const transport = new RelayTransport(relayUrl, resume, node, {
@@ -162,6 +163,25 @@ async function restoreMempool(r: Running): Promise<void> {
   for (const tx of JSON.parse(saved) as unknown[]) r.node.mempool.admit(tx, r.node.chain.ledger);
 }
 
+/**
+ * A payment queued while no peer could hear it is still queued after a reload: its signature is stored, and the
+ * mempool (stored too) holds it. Without this the reloaded tab would keep it in its mempool and never send it.
+ */
+async function restoreOutbox(r: Running): Promise<void> {
+  const saved = await r.store.getValue("outbox");
+  if (saved === undefined) return;
+  const queued = new Set(JSON.parse(saved) as string[]);
+  r.outbox.push(...r.node.mempool.transactions().filter((tx) => queued.has(tx.signature)));
+}
+
+function storeMempool(r: Running): void {
+  void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
+}
+
+function storeOutbox(r: Running): void {
+  void r.store.putValue("outbox", JSON.stringify(r.outbox.map((tx) => tx.signature))).catch(() => {});
+}
+
 function onNodeEvent(r: Running, e: NodeEvent): void {
   if (e.type === "chain") {
     r.index.apply(e.change);
@@ -178,7 +198,7 @@ function onNodeEvent(r: Running, e: NodeEvent): void {
   if (e.type === "mempool" && mempoolTimer === null) {
     mempoolTimer = setTimeout(() => {
       mempoolTimer = null;
-      void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
+      storeMempool(r);
     }, 500);
   }
   schedulePublish();
@@ -199,6 +219,7 @@ function flushOutbox(r: Running): void {
   for (const tx of r.outbox.splice(0)) {
     if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
   }
+  storeOutbox(r);
   schedulePublish();
 }
 
@@ -255,7 +276,12 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   const result = r.node.submitTransaction(tx);
   if (!result.ok) return result;
   // No peer heard it while the relay is away (or before any peer answered): it waits here and goes out when one can (flushOutbox).
-  if (!canBroadcast(r)) r.outbox.push(result.tx);
+  if (!canBroadcast(r)) {
+    // Stored now, not after the mempool's usual pause: a reload right after must not lose it.
+    r.outbox.push(result.tx);
+    storeMempool(r);
+    storeOutbox(r);
+  }
   publish();
   return { ok: true, value: tx.signature };
 }

@@ -3,7 +3,7 @@
  * native home node: one row per peer with its kind, checked against what the
  * home node and the other tabs see; a dial to a dead port reports why it
  * failed; the relay lost and back (count, list, banner, Retry now, a payment
- * queued while it was away).
+ * queued while it was away, and one still queued after a reload).
  */
 import { createServer } from "node:net";
 import type { Page } from "playwright-core";
@@ -156,5 +156,24 @@ describe("the relay lost and back", () => {
     expect(await page.getByTestId("relay-banner").count()).toBe(0);
     await page.getByTestId("send-sent").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}peers-04-relay-back.png` });
+
+    // Queued, then the tab reloaded while the relay is still away (the service worker serves the page): the payment is
+    // still queued there, and goes out once the relay is back.
+    await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await session.relay.close();
+    await until("the page sees the relay gone again", async () => !(await text(page, "relay-status")).endsWith("connected"), 20_000);
+    await page.getByTestId("send-to").fill(newWallet().address);
+    await page.getByTestId("send-amount").fill("2");
+    await page.getByTestId("send-gas").fill("1");
+    await page.getByTestId("send-submit").click();
+    await page.getByTestId("send-queued").waitFor();
+    await page.reload();
+    await until("still queued after the reload", async () => /1 payment queued/.test((await page.getByTestId("relay-banner").textContent({ timeout: 1_000 })) ?? ""), 20_000);
+    await page.screenshot({ path: `${SHOTS}peers-05-queued-after-reload.png` });
+    session.relay = await session.startRelay(port);
+    await page.getByTestId("retry-now").click();
+    await until("the home node has the payment queued before the reload", async () => ((await session.home.get("/api/mempool")) as { size: number }).size === mempoolBefore + 2, 30_000);
+    await until("nothing queued", async () => (await page.getByTestId("relay-banner").count()) === 0, 10_000);
   }, 240_000);
 });
