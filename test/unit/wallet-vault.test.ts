@@ -2,7 +2,8 @@
  * The browser's wallets at rest (src/worker/wallet-vault.ts) on the in-memory
  * store, with a lock that serialises like the Web Lock does: which wallet a
  * tab opens, the last one used, adding a known key, concurrent changes, the
- * single wallet of earlier versions, and a sealed key.
+ * single wallet of earlier versions (plain or sealed under a password), and a
+ * sealed key.
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -77,6 +78,31 @@ describe("the wallet vault", () => {
     const opened = await vaultOn(store).open(null);
     expect(opened.summary).toMatchObject({ name: "Wallet 1", address: old.address, backedUp: false, encrypted: false });
     expect(opened.wallet).toEqual(old);
+  });
+
+  it("takes the password-sealed single wallet of earlier versions, still sealed, and opens it with that password", async () => {
+    // Written here as the earlier version wrote it (v1: PBKDF2-SHA256, 600,000 iterations, AES-GCM over the key's hex).
+    const old = newWallet();
+    const [salt, iv] = [random(16), random(12)];
+    const material = await crypto.subtle.importKey("raw", new TextEncoder().encode("old password"), "PBKDF2", false, ["deriveKey"]);
+    const aes = await crypto.subtle.deriveKey({ name: "PBKDF2", hash: "SHA-256", salt, iterations: 600_000 }, material, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, aes, new TextEncoder().encode(old.privateKey)));
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    const store = new MemoryStore();
+    await store.putValue("wallet", JSON.stringify({ v: 1, address: old.address, salt: hex(salt), iv: hex(iv), ciphertext: hex(ciphertext) }));
+
+    const vault = vaultOn(store);
+    const opened = await vault.open(null);
+    expect(opened.summary).toMatchObject({ name: "Wallet 1", address: old.address, backedUp: false, encrypted: true });
+    expect(opened.wallet).toBeNull();
+    expect(await vault.unlock(opened.summary.id, "wrong password")).toBeNull();
+    expect((await vault.unlock(opened.summary.id, "old password"))?.privateKey).toBe(old.privateKey);
+    // Once the list is written (a rename), the key is still the sealed one, and the old record is no longer read.
+    await vault.rename(opened.summary.id, "Savings");
+    await store.putValue("wallet", "not read any more");
+    const again = await vaultOn(store).open(null);
+    expect(again.summary).toMatchObject({ name: "Savings", address: old.address, encrypted: true });
+    expect(JSON.stringify(await store.getValue("wallets"))).not.toContain(old.privateKey);
   });
 
   it("seals a key under a password and opens it only with that password", async () => {
