@@ -164,22 +164,48 @@ async function restoreMempool(r: Running): Promise<void> {
 }
 
 /**
- * A payment queued while no peer could hear it is still queued after a reload: its signature is stored, and the
- * mempool (stored too) holds it. Without this the reloaded tab would keep it in its mempool and never send it.
+ * A payment queued while no peer could hear it is still queued after a reload. The queue is stored whole (JeChain
+ * peers do not exchange mempools when they link, so a payment left only in the mempool would never be sent), and
+ * shared by this browser's tabs: each adds what it queued and removes what it sent, keeping the others' entries.
+ * On start a tab takes every stored payment that its chain and mempool still admit, and sends them once it can.
  */
 async function restoreOutbox(r: Running): Promise<void> {
+  const stored = await storedOutbox(r);
+  const waiting = (tx: SignedTransaction) => r.node.mempool.transactions().some((t) => t.signature === tx.signature);
+  // Already in the restored mempool, or admitted now; refused when mined or no longer spendable meanwhile.
+  for (const tx of stored) if (!waiting(tx)) r.node.mempool.admit(tx, r.node.chain.ledger);
+  r.outbox.push(...stored.filter(waiting));
+  await changeOutbox(r, [], stored.filter((tx) => !waiting(tx)));
+}
+
+async function storedOutbox(r: Running): Promise<SignedTransaction[]> {
   const saved = await r.store.getValue("outbox");
-  if (saved === undefined) return;
-  const queued = new Set(JSON.parse(saved) as string[]);
-  r.outbox.push(...r.node.mempool.transactions().filter((tx) => queued.has(tx.signature)));
+  try {
+    const list: unknown = saved === undefined ? [] : JSON.parse(saved);
+    // Each entry is checked in full when admitted; here only that it is an object with a signature.
+    const entries: unknown[] = Array.isArray(list) ? list : [];
+    return entries.filter((e): e is SignedTransaction => typeof e === "object" && e !== null && typeof (e as { signature?: unknown }).signature === "string");
+  } catch {
+    return [];
+  }
+}
+
+/** This tab's changes to the stored queue, one after another (each reads what the others wrote, then writes). */
+let outboxWrites: Promise<void> = Promise.resolve();
+
+function changeOutbox(r: Running, add: readonly SignedTransaction[], remove: readonly SignedTransaction[]): Promise<void> {
+  const gone = new Set([...add, ...remove].map((tx) => tx.signature));
+  outboxWrites = outboxWrites
+    .then(async () => {
+      const kept = (await storedOutbox(r)).filter((tx) => !gone.has(tx.signature));
+      await r.store.putValue("outbox", JSON.stringify([...kept, ...add]));
+    })
+    .catch((err: unknown) => env.log(`storing the payment queue failed: ${String(err)}`));
+  return outboxWrites;
 }
 
 function storeMempool(r: Running): void {
   void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
-}
-
-function storeOutbox(r: Running): void {
-  void r.store.putValue("outbox", JSON.stringify(r.outbox.map((tx) => tx.signature))).catch(() => {});
 }
 
 function onNodeEvent(r: Running, e: NodeEvent): void {
@@ -216,10 +242,11 @@ function canBroadcast(r: Running): boolean {
 /** Payments queued while no peer could hear them go out once one can. */
 function flushOutbox(r: Running): void {
   if (r.outbox.length === 0 || !canBroadcast(r)) return;
-  for (const tx of r.outbox.splice(0)) {
+  const sent = r.outbox.splice(0);
+  for (const tx of sent) {
     if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
   }
-  storeOutbox(r);
+  void changeOutbox(r, [], sent);
   schedulePublish();
 }
 
@@ -277,10 +304,9 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   if (!result.ok) return result;
   // No peer heard it while the relay is away (or before any peer answered): it waits here and goes out when one can (flushOutbox).
   if (!canBroadcast(r)) {
-    // Stored now, not after the mempool's usual pause: a reload right after must not lose it.
+    // Stored now, whole: a reload right after (before the mempool's next write) must not lose it.
     r.outbox.push(result.tx);
-    storeMempool(r);
-    storeOutbox(r);
+    void changeOutbox(r, [result.tx], []);
   }
   publish();
   return { ok: true, value: tx.signature };

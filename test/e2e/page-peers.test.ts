@@ -3,7 +3,8 @@
  * native home node: one row per peer with its kind, checked against what the
  * home node and the other tabs see; a dial to a dead port reports why it
  * failed; the relay lost and back (count, list, banner, Retry now, a payment
- * queued while it was away, and one still queued after a reload).
+ * queued while it was away, and payments of two tabs still queued after one
+ * of them reloads).
  */
 import { createServer } from "node:net";
 import type { Page } from "playwright-core";
@@ -21,6 +22,14 @@ afterAll(() => session.stop());
 async function homePeerAddresses(): Promise<Set<string>> {
   const status = (await session.home.get("/api/status")) as { peers: { address: string | null }[] };
   return new Set(status.peers.map((p) => p.address).filter((a): a is string => a !== null));
+}
+
+/** Pays `amount` coins (gas 1) to a new address from the page's send form. */
+async function payFrom(page: Page, amount: number): Promise<void> {
+  await page.getByTestId("send-to").fill(newWallet().address);
+  await page.getByTestId("send-amount").fill(String(amount));
+  await page.getByTestId("send-gas").fill("1");
+  await page.getByTestId("send-submit").click();
 }
 
 const kindsOf = async (page: Page) => new Map((await peerRows(page)).map((r) => [r.address, r.kind]));
@@ -133,10 +142,7 @@ describe("the relay lost and back", () => {
 
     // A payment made now waits in this tab, and says so.
     const mempoolBefore = ((await session.home.get("/api/mempool")) as { size: number }).size;
-    await page.getByTestId("send-to").fill(newWallet().address);
-    await page.getByTestId("send-amount").fill("3");
-    await page.getByTestId("send-gas").fill("1");
-    await page.getByTestId("send-submit").click();
+    await payFrom(page, 3);
     await page.getByTestId("send-queued").waitFor();
     expect(await page.getByTestId("relay-banner").textContent()).toMatch(/1 payment queued/);
     await page.screenshot({ path: `${SHOTS}peers-03-relay-down.png` });
@@ -157,23 +163,26 @@ describe("the relay lost and back", () => {
     await page.getByTestId("send-sent").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}peers-04-relay-back.png` });
 
-    // Queued, then the tab reloaded while the relay is still away (the service worker serves the page): the payment is
-    // still queued there, and goes out once the relay is back.
+    // Queued in two tabs of this browser, then one tab reloaded while the relay is still away (the service worker
+    // serves the page): both payments are still queued there (the tabs share the stored queue, neither overwrites the
+    // other's), and go out once the relay is back.
+    const other = await session.open("R-other", page.context());
+    await until("the other tab connected", async () => (await text(other, "relay-status")).endsWith("connected"), 20_000);
     await page.evaluate(async () => void (await navigator.serviceWorker.ready));
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await session.relay.close();
-    await until("the page sees the relay gone again", async () => !(await text(page, "relay-status")).endsWith("connected"), 20_000);
-    await page.getByTestId("send-to").fill(newWallet().address);
-    await page.getByTestId("send-amount").fill("2");
-    await page.getByTestId("send-gas").fill("1");
-    await page.getByTestId("send-submit").click();
+    for (const tab of [page, other]) await until("the tab sees the relay gone again", async () => !(await text(tab, "relay-status")).endsWith("connected"), 20_000);
+    await payFrom(page, 2);
     await page.getByTestId("send-queued").waitFor();
+    await payFrom(other, 1);
+    await other.getByTestId("send-queued").waitFor();
     await page.reload();
-    await until("still queued after the reload", async () => /1 payment queued/.test((await page.getByTestId("relay-banner").textContent({ timeout: 1_000 })) ?? ""), 20_000);
+    await until("both still queued after the reload", async () => /2 payments queued/.test((await page.getByTestId("relay-banner").textContent({ timeout: 1_000 })) ?? ""), 20_000);
     await page.screenshot({ path: `${SHOTS}peers-05-queued-after-reload.png` });
+    await other.close();
     session.relay = await session.startRelay(port);
     await page.getByTestId("retry-now").click();
-    await until("the home node has the payment queued before the reload", async () => ((await session.home.get("/api/mempool")) as { size: number }).size === mempoolBefore + 2, 30_000);
+    await until("the home node has both payments queued before the reload", async () => ((await session.home.get("/api/mempool")) as { size: number }).size === mempoolBefore + 3, 30_000);
     await until("nothing queued", async () => (await page.getByTestId("relay-banner").count()) === 0, 10_000);
   }, 240_000);
 });
