@@ -50,6 +50,12 @@ export class Mempool {
     return this.byNorm.has(norm);
   }
 
+  /** Whether a transaction with exactly this signature is waiting (as it was admitted). */
+  holds(signature: string): boolean {
+    for (const e of this.byNorm.values()) if (e.tx.signature === signature) return true;
+    return false;
+  }
+
   /**
    * Checks a transaction and admits it: every rule of a block's transaction,
    * plus: nothing from the mint, no replay of a waiting signature, the sender's

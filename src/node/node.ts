@@ -626,7 +626,7 @@ export class PeerNode implements LinkHandler {
 
   /** Sends a transaction of the mempool to every peer again (one authored while no peer could hear it); false if it is no longer waiting. */
   broadcastTransaction(tx: SignedTransaction): boolean {
-    if (!this.mempool.transactions().some((t) => t.signature === tx.signature)) return false;
+    if (!this.mempool.holds(tx.signature)) return false;
     this.publish(encodeFrame(MessageType.CreateTransaction, tx));
     return true;
   }

@@ -115,6 +115,9 @@ describe("transaction rules against state (mempool admission)", () => {
     const twin = withField(tx, "signature", bytesToHex(twinDer));
     expect(checkTransaction(twin).ok).toBe(true);
     expectReason(pool.admit(twin, ledger), Reason.TxReplay);
+    // What waits is the transaction as admitted: held by its own signature, not by the twin's spelling.
+    expect(pool.holds(tx.signature)).toBe(true);
+    expect(pool.holds(twin.signature)).toBe(false);
   });
 
   it("signature-conflict: (12, 3) and (1, 23) share a signed message and a signature", () => {
