@@ -20,6 +20,7 @@ import { OwnTabs } from "../platform/own-tabs.ts";
 import type { RelayState } from "../platform/relay-transport.ts";
 import type { SignedTransaction } from "../core/transaction.ts";
 import { chainRewards } from "./mining-stats.ts";
+import { PaymentQueue } from "./payment-queue.ts";
 import { peerRows } from "./peer-rows.ts";
 import { TxIndex } from "./tx-index.ts";
 import { makeBackup, restoreBackup } from "./wallet-backup.ts";
@@ -59,6 +60,8 @@ interface Running {
   readonly asked: Set<string>;
   /** Payments made while no peer could hear them (the relay down), waiting to be broadcast. */
   readonly outbox: SignedTransaction[];
+  /** The same, stored for this browser's tabs (payment-queue.ts). */
+  readonly queue: PaymentQueue;
   relayState: RelayState;
   transport: RelayTransport | null;
   readonly address: string;
@@ -114,6 +117,7 @@ async function start(relayUrl: string, resume: string | null, threads: number, w
     dials: new Map(),
     asked: new Set(),
     outbox: [],
+    queue: new PaymentQueue(store),
     relayState: "connecting",
     transport: null,
     address: opened.address,
@@ -164,48 +168,20 @@ async function restoreMempool(r: Running): Promise<void> {
 }
 
 /**
- * A payment queued while no peer could hear it is still queued after a reload. The queue is stored whole (JeChain
- * peers do not exchange mempools when they link, so a payment left only in the mempool would never be sent), and
- * shared by this browser's tabs: each adds what it queued and removes what it sent, keeping the others' entries.
- * On start a tab takes every stored payment that its chain and mempool still admit, and sends them once it can.
+ * A payment queued while no peer could hear it is still queued after a reload (payment-queue.ts). On start a tab
+ * takes every stored payment that its chain and mempool still admit, and sends them once it can; the others (mined
+ * or no longer spendable meanwhile) leave the queue.
  */
 async function restoreOutbox(r: Running): Promise<void> {
-  const stored = await storedOutbox(r);
-  const waiting = (tx: SignedTransaction) => r.node.mempool.transactions().some((t) => t.signature === tx.signature);
-  // Already in the restored mempool, or admitted now; refused when mined or no longer spendable meanwhile.
-  for (const tx of stored) if (!waiting(tx)) r.node.mempool.admit(tx, r.node.chain.ledger);
-  r.outbox.push(...stored.filter(waiting));
-  await changeOutbox(r, [], stored.filter((tx) => !waiting(tx)));
+  const stored = await r.queue.read();
+  for (const tx of stored) if (!r.node.mempool.holds(tx.signature)) r.node.mempool.admit(tx, r.node.chain.ledger);
+  const waiting = stored.filter((tx) => r.node.mempool.holds(tx.signature));
+  r.outbox.push(...waiting);
+  await storeOutboxChange(r, [], stored.filter((tx) => !waiting.includes(tx)));
 }
 
-async function storedOutbox(r: Running): Promise<SignedTransaction[]> {
-  const saved = await r.store.getValue("outbox");
-  try {
-    const list: unknown = saved === undefined ? [] : JSON.parse(saved);
-    // Each entry is checked in full when admitted; here only that it is an object with a signature.
-    const entries: unknown[] = Array.isArray(list) ? list : [];
-    return entries.filter((e): e is SignedTransaction => typeof e === "object" && e !== null && typeof (e as { signature?: unknown }).signature === "string");
-  } catch {
-    return [];
-  }
-}
-
-/** This tab's changes to the stored queue, one after another (each reads what the others wrote, then writes). */
-let outboxWrites: Promise<void> = Promise.resolve();
-
-function changeOutbox(r: Running, add: readonly SignedTransaction[], remove: readonly SignedTransaction[]): Promise<void> {
-  const gone = new Set([...add, ...remove].map((tx) => tx.signature));
-  outboxWrites = outboxWrites
-    .then(async () => {
-      const kept = (await storedOutbox(r)).filter((tx) => !gone.has(tx.signature));
-      await r.store.putValue("outbox", JSON.stringify([...kept, ...add]));
-    })
-    .catch((err: unknown) => env.log(`storing the payment queue failed: ${String(err)}`));
-  return outboxWrites;
-}
-
-function storeMempool(r: Running): void {
-  void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
+function storeOutboxChange(r: Running, add: readonly SignedTransaction[], remove: readonly SignedTransaction[]): Promise<void> {
+  return r.queue.change(add, remove).catch((err: unknown) => env.log(`storing the payment queue failed: ${String(err)}`));
 }
 
 function onNodeEvent(r: Running, e: NodeEvent): void {
@@ -224,7 +200,7 @@ function onNodeEvent(r: Running, e: NodeEvent): void {
   if (e.type === "mempool" && mempoolTimer === null) {
     mempoolTimer = setTimeout(() => {
       mempoolTimer = null;
-      storeMempool(r);
+      void r.store.putValue("mempool", JSON.stringify(r.node.mempool.transactions())).catch(() => {});
     }, 500);
   }
   schedulePublish();
@@ -246,7 +222,7 @@ function flushOutbox(r: Running): void {
   for (const tx of sent) {
     if (r.node.broadcastTransaction(tx)) env.log(`queued payment ${tx.signature.slice(0, 16)}… broadcast`);
   }
-  void changeOutbox(r, [], sent);
+  void storeOutboxChange(r, [], sent);
   schedulePublish();
 }
 
@@ -306,7 +282,7 @@ function send(r: Running, to: string, amount: number, gas: number): Answer {
   if (!canBroadcast(r)) {
     // Stored now, whole: a reload right after (before the mempool's next write) must not lose it.
     r.outbox.push(result.tx);
-    void changeOutbox(r, [result.tx], []);
+    void storeOutboxChange(r, [result.tx], []);
   }
   publish();
   return { ok: true, value: tx.signature };

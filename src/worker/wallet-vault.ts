@@ -9,6 +9,7 @@
  */
 import { generateWallet, walletFromPrivateKey, type RandomBytes, type Wallet } from "../core/wallet.ts";
 import type { NodeStore } from "../node/store.ts";
+import { webLock, type Lock } from "../platform/web-lock.ts";
 import { openSealed, sealKey, type Sealed } from "./key-seal.ts";
 
 const LOCK = "tabnode-wallet";
@@ -47,18 +48,14 @@ export interface Opened {
   readonly wallet: Wallet | null;
 }
 
-/** Runs `fn` while holding this browser's wallet lock (one writer among its tabs). */
-export type WalletLock = <T>(fn: () => Promise<T>) => Promise<T>;
-
-const browserLock: WalletLock = <T>(fn: () => Promise<T>) => navigator.locks.request(LOCK, fn) as Promise<T>;
-
 const summaryOf = (e: Entry): WalletSummary => ({ id: e.id, name: e.name, address: e.address, backedUp: e.backedUp, encrypted: !("privateKey" in e.key) });
 
 export class WalletVault {
   constructor(
     private readonly store: NodeStore,
     private readonly random: RandomBytes,
-    private readonly lock: WalletLock = browserLock,
+    /** This browser's wallet lock: one writer among its tabs. */
+    private readonly lock: Lock = webLock(LOCK),
   ) {}
 
   /** The wallet `chosen` (or, when absent or gone, the last one used); the first wallet is created here on a first visit. */

@@ -8,20 +8,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/node/store.ts";
-import { WalletVault, type WalletLock } from "../../src/worker/wallet-vault.ts";
+import { WalletVault } from "../../src/worker/wallet-vault.ts";
 import { newWallet } from "../support/chain-builder.ts";
+import { mutex } from "../support/mutex.ts";
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
-
-/** One holder at a time, like navigator.locks.request on one name. */
-function mutex(): WalletLock {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>) => {
-    const run = tail.then(fn);
-    tail = run.catch(() => {});
-    return run;
-  };
-}
 
 const vaultOn = (store = new MemoryStore(), lock = mutex()) => new WalletVault(store, random, lock);
 
