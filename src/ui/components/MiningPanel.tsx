@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { setMining } from "../bridge.ts";
-import { formatDuration, plainDigits } from "../format.ts";
+import { countOf, formatDuration, plainDigits } from "../format.ts";
 import { claimMining, letGoMining, rememberMining, storedThreads, storeThreads, useMiningPlace, wasMining } from "../mining-local.ts";
 import { useTabnode } from "../store.ts";
 import type { GpuProbe, MiningInfo } from "../../worker/messages.ts";
@@ -62,7 +62,7 @@ function GpuStatus({ probe, mining }: { readonly probe: GpuProbe | null; readonl
   if (mining.gpu?.state === "failed") {
     return (
       <p className="message message-warn" data-testid="gpu-status" data-reason={mining.gpu.reason ?? ""}>
-        GPU mining stopped: {mining.gpu.detail}. Mining goes on with {mining.threads} CPU thread{mining.threads === 1 ? "" : "s"}.
+        GPU mining stopped: {mining.gpu.detail}. Mining goes on with {countOf(mining.threads, "CPU thread")}.
       </p>
     );
   }
@@ -140,7 +140,7 @@ export function MiningPanel() {
       <GpuStatus probe={probe} mining={mining} />
       <dl className="stats">
         <Stat label="Hash rate" value={<HashRate perSecond={mining.hashrate} testId="hashrate" />} />
-        <Stat label={`CPU, ${mining.threads} thread${mining.threads === 1 ? "" : "s"}`} value={<HashRate perSecond={mining.cpuHashrate} testId="cpu-hashrate" />} />
+        <Stat label={`CPU, ${countOf(mining.threads, "thread")}`} value={<HashRate perSecond={mining.cpuHashrate} testId="cpu-hashrate" />} />
         {mining.gpu !== null && mining.gpu.state !== "failed" && (
           <Stat label={mining.gpu.state === "starting" ? "GPU (starting)" : "GPU"} value={<HashRate perSecond={mining.gpu.hashrate} testId="gpu-hashrate" />} />
         )}

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import type { Dialect } from "../../protocol/dialect.ts";
 import type { DialRow, PeerKindShown, PeerRow } from "../../worker/messages.ts";
 import { addPeer } from "../bridge.ts";
-import { refusalText } from "../format.ts";
+import { countOf, refusalText } from "../format.ts";
 import { useTabnode } from "../store.ts";
 import { validatePeerAddress } from "../validate-send.ts";
 import { Ago } from "./Clock.tsx";
@@ -147,7 +147,7 @@ export function PeersPanel() {
       )}
       {unnamed > 0 && (
         <p className="muted" data-testid="unnamed-links">
-          {unnamed} incoming link{unnamed === 1 ? "" : "s"}, address unknown: not counted until {unnamed === 1 ? "it says" : "they say"} who {unnamed === 1 ? "it is" : "they are"}.
+          {countOf(unnamed, "incoming link")}, address unknown: not counted until {unnamed === 1 ? "it says" : "they say"} who {unnamed === 1 ? "it is" : "they are"}.
         </p>
       )}
       {dials.length > 0 && (

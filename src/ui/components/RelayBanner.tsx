@@ -5,7 +5,7 @@
  */
 import { useMemo } from "react";
 import { retryRelay } from "../bridge.ts";
-import { formatCountdown } from "../format.ts";
+import { countOf, formatCountdown } from "../format.ts";
 import { useTabnode } from "../store.ts";
 import { useNow } from "./Clock.tsx";
 
@@ -36,7 +36,7 @@ export function RelayBanner() {
       {queued > 0 && (
         <span>
           {" "}
-          {queued} payment{queued === 1 ? "" : "s"} queued here, broadcast when it is back.
+          {countOf(queued, "payment")} queued here, broadcast when it is back.
         </span>
       )}
       {relay.reason !== null && <span className="muted"> Reason: {relay.reason}</span>}
