@@ -67,6 +67,8 @@ function peerPrefixes(base: string, options: RelayOptions, port: number): string
 
 export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle> {
   const options = resolveOptions(config);
+  /** The listening host as a URL spells it (an IPv6 address in brackets). */
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
   const startedAt = performance.now();
   const ctx: RelayContext = {
     options,
@@ -88,7 +90,7 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
     operatorToken = writeCookie(options.dataDir);
   }
   const access = {
-    hosts: apiHosts(options.publicUrl ?? `ws://${options.host.includes(":") ? `[${options.host}]` : options.host}`, options.apiHosts),
+    hosts: apiHosts(options.publicUrl ?? `ws://${host}`, options.apiHosts),
     tokens: options.apiToken === null ? [operatorToken] : [operatorToken, options.apiToken],
   };
   let closing = false;
@@ -140,7 +142,6 @@ export async function startRelay(config: RelayConfig = {}): Promise<RelayHandle>
   base = publicBase(options, port);
   tabs.bindAddresses(peerPrefixes(base, options, port));
   tabs.neighbours.start();
-  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
 
   return {
     url: `http://${host}:${port}`,
